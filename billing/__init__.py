@@ -1,0 +1,1 @@
+"""Plans, quotas and Stripe billing (dj-stripe). Billing arrives with its own issue."""

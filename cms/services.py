@@ -1,0 +1,79 @@
+"""Set up the Wagtail page tree: locales, the root, the EN home page and its NL translation.
+
+Idempotent: bootstrap_demo, a redeploy and the test database setup all call the same code.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.models import Locale, Page, Site
+
+from .models import HomePage
+
+HOME_CONTENT = {
+    "en": {
+        "title": "VivaSEO",
+        "hero_title": "Find what keeps your website out of search results",
+        "hero_text": (
+            "VivaSEO crawls your site like a search engine does, checks every page against "
+            "the rules that matter, and tells you what to fix first."
+        ),
+        "hero_cta_label": "Start your free audit",
+        "body": "<p>Five free audits, no credit card. Reports in English and Dutch.</p>",
+    },
+    "nl": {
+        "title": "VivaSEO",
+        "hero_title": "Ontdek wat uw website uit de zoekresultaten houdt",
+        "hero_text": (
+            "VivaSEO doorzoekt uw site zoals een zoekmachine dat doet, controleert elke pagina "
+            "op de regels die ertoe doen en vertelt u wat u het eerst moet oplossen."
+        ),
+        "hero_cta_label": "Start uw gratis audit",
+        "body": (
+            "<p>Vijf gratis audits, geen creditcard. Rapporten in het Nederlands en Engels.</p>"
+        ),
+    },
+}
+
+
+def locales_ensure() -> dict[str, Locale]:
+    return {
+        code: Locale.objects.get_or_create(language_code=code)[0]
+        for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES
+    }
+
+
+def _root_page() -> Page:
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(title="Root", slug="root", locale=Locale.get_default())
+    return root
+
+
+@transaction.atomic
+def site_tree_ensure(*, hostname: str = "localhost", port: int = 80) -> HomePage:
+    """The EN home page as the default site's root, with an NL translation beside it."""
+    locales = locales_ensure()
+    root = _root_page()
+    home = HomePage.objects.filter(locale=locales["en"]).first()
+    if home is None:
+        # Wagtail's initial migration leaves a placeholder "Welcome" page; replace it.
+        for placeholder in root.get_children().exact_type(Page):
+            placeholder.delete()
+        home = root.add_child(
+            instance=HomePage(slug="home", locale=locales["en"], **HOME_CONTENT["en"])
+        )
+    if not HomePage.objects.filter(locale=locales["nl"], translation_key=home.translation_key):
+        dutch = home.copy_for_translation(locales["nl"])
+        for field, value in HOME_CONTENT["nl"].items():
+            setattr(dutch, field, value)
+        dutch.save_revision().publish()
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        Site.objects.create(
+            hostname=hostname, port=port, root_page=home, is_default_site=True, site_name="VivaSEO"
+        )
+    elif site.root_page_id != home.pk:
+        site.root_page = home
+        site.site_name = "VivaSEO"
+        site.save()
+    return home

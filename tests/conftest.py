@@ -1,0 +1,159 @@
+"""Fixtures shared by the whole suite: the page tree, users, a real Celery worker, a browser."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API keeps an event loop running in the test thread; the ORM calls the
+# tests make around it are still synchronous, so Django's async-safety guard must stand aside.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS_DIR = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+@pytest.fixture
+def site_tree(db):
+    """Locales, the EN home page and its NL translation (idempotent, as in bootstrap_demo)."""
+    from cms.services import site_tree_ensure
+
+    return site_tree_ensure()
+
+
+@pytest.fixture
+def make_user(db):
+    from allauth.account.models import EmailAddress
+
+    from vivaseo_site.accounts.services import user_create
+
+    def _make_user(email="customer@example.com", password="a-long-passphrase-42", **extra):
+        user = user_create(email=email, password=password, **extra)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        user.raw_password = password
+        return user
+
+    return _make_user
+
+
+def _worker_command() -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "vivaseo_site",
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        "--hostname=test-worker@%h",
+        "--without-mingle",
+        "--without-gossip",
+    ]
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` process on the test database and the configured broker.
+
+    Tests that use it must commit their data (transactional_db) so the worker can see it.
+    """
+    from vivaseo_site.celery import app
+
+    with django_db_blocker.unblock():
+        # Leftovers from an earlier run must not be consumed by this worker.
+        app.control.purge()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "vivaseo_site.settings.test",
+        "VIVASEO_USE_TEST_DATABASE": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    log_path = ARTIFACTS_DIR / "celery-worker.log"
+    log = log_path.open("w")
+    process = subprocess.Popen(
+        _worker_command(),
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"celery worker exited with {process.returncode}; see {log_path}")
+        if app.control.ping(timeout=1.0):
+            break
+    else:
+        process.kill()
+        pytest.fail(f"celery worker did not answer a ping within 90 s; see {log_path}")
+    yield process
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+    log.close()
+
+
+def wait_for(predicate, *, timeout: float = 30, interval: float = 0.1):
+    """Poll until predicate() is truthy; return its value or fail with a clear message."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s: {predicate.__doc__ or predicate}")
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: run the README's test command (scripts/test.sh), "
+            "which installs Debian's chromium package."
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    browser_page = context.new_page()
+    yield browser_page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots/ for people to look at."""
+    path = ARTIFACTS_DIR / "screenshots" / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    return path

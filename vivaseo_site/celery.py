@@ -1,0 +1,13 @@
+"""The Celery app. Configuration comes from Django settings (the CELERY_ prefix)."""
+
+import os
+
+from celery import Celery
+
+from vivaseo_site import broker  # noqa: F401  (registers the embedded "vivafs://" transport)
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vivaseo_site.settings.dev")
+
+app = Celery("vivaseo")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
