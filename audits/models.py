@@ -120,15 +120,21 @@ class PageResult(models.Model):
     url = models.URLField(_("URL"), max_length=2048)
     url_hash = models.CharField(max_length=40, editable=False)
     final_url = models.URLField(_("final URL"), max_length=2048, blank=True)
+    # url_digest(final_url), or url_hash when nothing was fetched: joins a redirect to its target.
+    final_url_hash = models.CharField(max_length=40, blank=True)
     status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=40, blank=True)
     error_detail = models.TextField(_("error detail"), blank=True)
     redirect_chain = models.JSONField(_("redirects"), default=list, blank=True)
-    depth = models.PositiveSmallIntegerField(_("depth"), default=0)
+    redirect_count = models.PositiveSmallIntegerField(_("redirects followed"), default=0)
+    # Click depth from the start URL; None for pages only the sitemap led to.
+    depth = models.PositiveSmallIntegerField(_("depth"), null=True, blank=True)
     ttfb_ms = models.PositiveIntegerField(_("time to first byte (ms)"), null=True, blank=True)
     bytes = models.PositiveIntegerField(_("bytes"), default=0)
     content_type = models.CharField(_("content type"), max_length=200, blank=True)
     is_html = models.BooleanField(_("HTML"), default=False)
+    # noindex/none in a robots meta tag or X-Robots-Tag (audits.checks.indexability).
+    noindex = models.BooleanField(_("noindex"), default=False)
     indexable = models.BooleanField(_("indexable"), default=False)
     in_sitemap = models.BooleanField(_("in sitemap"), default=False)
     blocked_by_robots = models.BooleanField(_("blocked by robots.txt"), default=False)

@@ -1,0 +1,520 @@
+"""The crawl: a breadth-first frontier over one site, fed to the parser as pages arrive.
+
+The crawler runs its asyncio loop in a thread of its own and hands finished pages to the caller
+through a bounded queue (`CrawlRunner.records()`), so the caller's thread keeps its database
+connection and memory stays flat however large the site: a page's body is dropped as soon as
+it is parsed, and only URLs (for "seen") and counters grow with the site.
+
+Order of work: the start URL, then the pages reachable by links (breadth-first, so the recorded
+depth is the click depth), then sitemap URLs that no link reached (their depth is unknown:
+None). Canonical, hreflang and redirect targets on the same site are queued too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import queue
+import re
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .facts import PageFacts, parse_page
+from .fetch import FetchResult, HttpFetcher
+from .sitefacts import RobotsTxt, collect_sitemaps, robots_from_fetch, robots_url_for
+from .urls import same_site, url_scheme
+
+
+class FinishReason(StrEnum):
+    COMPLETED = "completed"  # every reachable page within the limits was crawled
+    MAX_PAGES = "max_pages"
+    MAX_DEPTH = "max_depth"  # completed, but links beyond the depth limit were left out
+    TIME_BUDGET = "time_budget"
+    CANCELLED = "cancelled"
+    STOPPED = "stopped"  # the worker's time limit or shutdown
+    START_URL_FAILED = "start_url_failed"
+
+
+@dataclass
+class CrawlSettings:
+    start_url: str
+    user_agent: str
+    max_pages: int = 200
+    max_depth: int = 10
+    time_budget_seconds: float = 15 * 60
+    request_timeout_seconds: float = 20
+    max_response_bytes: int = 5 * 1024 * 1024
+    concurrency: int = 8
+    delay_seconds: float = 0.0
+    obey_robots: bool = True
+    include_subdomains: bool = False
+    include_patterns: tuple[str, ...] = ()
+    exclude_patterns: tuple[str, ...] = ()
+    render_js: bool = False
+
+    def compiled(self, patterns: tuple[str, ...]) -> list[re.Pattern]:
+        return [re.compile(pattern) for pattern in patterns if pattern]
+
+
+@dataclass
+class PageRecord:
+    """One URL the crawl settled: fetched (with facts when it is HTML) or blocked."""
+
+    url: str
+    depth: int | None
+    fetch: FetchResult | None
+    facts: PageFacts | None = None
+    in_sitemap: bool = False
+    blocked_by_robots: bool = False
+
+
+@dataclass
+class CrawlOutcome:
+    finished_because: str = FinishReason.COMPLETED
+    pages_fetched: int = 0
+    final_start_url: str | None = None
+    robots: RobotsTxt | None = None
+    sitemaps: list = field(default_factory=list)
+    sitemap_urls: int = 0
+    http_redirects_to_https: bool | None = None
+    start_tls: object | None = None
+    start_hsts: str | None = None
+    error: str | None = None
+
+    def site_facts(self, *, start_url: str, user_agent: str) -> dict:
+        """The `site` dict the checks and the report read."""
+        tls = self.start_tls
+        return {
+            "start_url": start_url,
+            "final_start_url": self.final_start_url or start_url,
+            "finished_because": str(self.finished_because),
+            "robots_txt": (
+                self.robots.as_dict(start_url=start_url, user_agent=user_agent)
+                if self.robots
+                else None
+            ),
+            "sitemaps": [sitemap.as_dict() for sitemap in self.sitemaps],
+            "sitemap_urls": self.sitemap_urls,
+            "https": {
+                "start_is_https": url_scheme(self.final_start_url or start_url) == "https",
+                "http_redirects_to_https": self.http_redirects_to_https,
+                "certificate": (
+                    {
+                        "valid": tls.valid,
+                        "days_to_expiry": tls.days_to_expiry,
+                        "not_after": tls.not_after.isoformat() if tls.not_after else None,
+                        "issuer": tls.issuer,
+                        "error": tls.error,
+                    }
+                    if tls
+                    else None
+                ),
+                "hsts": self.start_hsts,
+            },
+        }
+
+
+class Crawler:
+    """One crawl of one site. `run()` is a coroutine; `emit` receives each PageRecord."""
+
+    def __init__(self, settings: CrawlSettings, *, stop: threading.Event, fetcher=None):
+        self.settings = settings
+        self.stop = stop
+        self._fetcher = fetcher
+        self.outcome = CrawlOutcome()
+        self._includes = settings.compiled(settings.include_patterns)
+        self._excludes = settings.compiled(settings.exclude_patterns)
+        self._seen: set[str] = set()
+        self._links: deque[tuple[str, int | None]] = deque()
+        self._sitemap_urls: deque[str] = deque()
+        self._sitemap_set: set[str] = set()
+        self._in_flight = 0
+        self._wake: asyncio.Condition | None = None
+        self._site_roots = [settings.start_url]
+        self._robots: dict[str, RobotsTxt] = {}
+        self._next_request_at = 0.0
+        self._rate_lock: asyncio.Lock | None = None
+        self._deadline = 0.0
+        self._depth_limited = False
+        # Fetches handed out (in flight or done): max_pages is checked against this, so
+        # concurrent workers cannot overshoot it.
+        self._reserved = 0
+        self._http = fetcher  # plain-HTTP fetcher for robots.txt and sitemaps
+
+    # -- limits and scope ------------------------------------------------------------------
+    def _in_scope(self, url: str) -> bool:
+        if not any(
+            same_site(url, root, include_subdomains=self.settings.include_subdomains)
+            for root in self._site_roots
+        ):
+            return False
+        if url == self.settings.start_url:
+            return True
+        if self._includes and not any(p.search(url) for p in self._includes):
+            return False
+        return not any(p.search(url) for p in self._excludes)
+
+    def _interrupted(self) -> bool:
+        """Stopped from outside, or out of time."""
+        if self.stop.is_set():
+            self.outcome.finished_because = self._stop_reason()
+            return True
+        if time.monotonic() >= self._deadline:
+            self.outcome.finished_because = FinishReason.TIME_BUDGET
+            return True
+        return False
+
+    def _should_stop(self) -> bool:
+        """No new fetch may start: interrupted, or max_pages fetches handed out."""
+        if self._interrupted():
+            return True
+        if self._reserved >= self.settings.max_pages:
+            self.outcome.finished_because = FinishReason.MAX_PAGES
+            return True
+        return False
+
+    def _stop_reason(self) -> FinishReason:
+        return getattr(self.stop, "reason", None) or FinishReason.CANCELLED
+
+    def _enqueue(self, url: str | None, depth: int | None) -> None:
+        if url is None or url in self._seen or not self._in_scope(url):
+            return
+        if depth is not None and depth > self.settings.max_depth:
+            self._depth_limited = True
+            return
+        self._seen.add(url)
+        self._links.append((url, depth))
+
+    # -- robots.txt and politeness ------------------------------------------------------------
+    async def _robots_for(self, url: str) -> RobotsTxt:
+        """The robots.txt of the URL's origin, fetched once (always over plain HTTP)."""
+        robots_url = robots_url_for(url)
+        if robots_url not in self._robots:
+            result = await self._http.fetch(robots_url)
+            self._robots[robots_url] = robots_from_fetch(robots_url, result)
+        return self._robots[robots_url]
+
+    async def _wait_turn(self, delay: float) -> None:
+        """Space the starts of requests by `delay` seconds (the politeness delay)."""
+        if delay <= 0:
+            return
+        async with self._rate_lock:
+            now = time.monotonic()
+            wait = self._next_request_at - now
+            self._next_request_at = max(now, self._next_request_at) + delay
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    # -- the crawl ---------------------------------------------------------------------------
+    async def run(self, emit) -> CrawlOutcome:
+        self._wake = asyncio.Condition()
+        self._rate_lock = asyncio.Lock()
+        self._deadline = time.monotonic() + self.settings.time_budget_seconds
+        fetcher = self._fetcher or self._make_fetcher()
+        owns_fetcher = self._fetcher is None
+        try:
+            if owns_fetcher:
+                await fetcher.__aenter__()
+            await self._crawl(fetcher, emit)
+        finally:
+            if owns_fetcher:
+                await fetcher.__aexit__(None, None, None)
+        return self.outcome
+
+    def _make_fetcher(self):
+        if self.settings.render_js:
+            from .fetch import BrowserFetcher
+
+            return BrowserFetcher(
+                user_agent=self.settings.user_agent,
+                timeout=max(self.settings.request_timeout_seconds, 30),
+                max_response_bytes=self.settings.max_response_bytes,
+                max_pages=self.settings.concurrency,
+            )
+        return HttpFetcher(
+            user_agent=self.settings.user_agent,
+            timeout=self.settings.request_timeout_seconds,
+            max_response_bytes=self.settings.max_response_bytes,
+            max_connections=self.settings.concurrency,
+        )
+
+    async def _site_fetcher(self):
+        """Plain HTTP for robots.txt, sitemaps and the HTTPS probe, even when rendering JS."""
+        if isinstance(self._fetcher, HttpFetcher) or not self.settings.render_js:
+            return self._fetcher, False
+        fetcher = HttpFetcher(
+            user_agent=self.settings.user_agent,
+            timeout=self.settings.request_timeout_seconds,
+            max_response_bytes=self.settings.max_response_bytes,
+        )
+        await fetcher.__aenter__()
+        return fetcher, True
+
+    async def _crawl(self, page_fetcher, emit) -> None:
+        settings = self.settings
+        self._fetcher = page_fetcher
+        site_fetcher, owns_site_fetcher = await self._site_fetcher()
+        self._http = site_fetcher
+        try:
+            if not await self._crawl_start(page_fetcher, emit):
+                return
+            await self._https_probe()
+            if self.stop.is_set():
+                self.outcome.finished_because = self._stop_reason()
+                return
+            workers = [
+                asyncio.create_task(self._worker(page_fetcher, emit))
+                for _ in range(max(1, settings.concurrency))
+            ]
+            await asyncio.gather(*workers)
+        finally:
+            if owns_site_fetcher:
+                await site_fetcher.__aexit__(None, None, None)
+        if self.outcome.finished_because == FinishReason.COMPLETED and self._depth_limited:
+            self.outcome.finished_because = FinishReason.MAX_DEPTH
+
+    async def _crawl_start(self, fetcher, emit) -> bool:
+        """robots.txt, the start URL and the sitemaps; False when the crawl cannot go on."""
+        url = self.settings.start_url
+        self._seen.add(url)
+        robots = await self._robots_for(url)
+        self.outcome.robots = robots
+        self.outcome.final_start_url = url
+        if self.settings.obey_robots and not robots.can_fetch(url, self.settings.user_agent):
+            await self._read_sitemaps()
+            await self._emit_blocked(url, 0, emit)
+            return False
+        self._reserved += 1
+        await self._wait_turn(self.settings.delay_seconds)
+        result = await fetcher.fetch(url)
+        self.outcome.start_tls = result.tls
+        self.outcome.start_hsts = result.headers.get("strict-transport-security")
+        if result.final_url and result.final_url != url:
+            # The site lives where the start URL redirects (example.com -> www.example.com).
+            self.outcome.final_start_url = result.final_url
+            self._site_roots.append(result.final_url)
+        # Sitemaps before the start page is recorded, so it knows whether it is listed.
+        await self._read_sitemaps()
+        await self._settle(url, 0, result, emit)
+        if result.status_code is None:
+            self.outcome.finished_because = FinishReason.START_URL_FAILED
+            self.outcome.error = result.error_detail or result.error
+            return False
+        return True
+
+    async def _read_sitemaps(self) -> None:
+        """Fetch the sitemaps and queue their URLs (crawled after the links run out)."""
+        robots = self.outcome.robots
+        files, urls = await collect_sitemaps(
+            self._http,
+            declared=robots.sitemaps if robots else [],
+            start_url=self.outcome.final_start_url,
+        )
+        self.outcome.sitemaps = files
+        self.outcome.sitemap_urls = len(urls)
+        for url in urls:
+            if self._in_scope(url) and url not in self._sitemap_set:
+                self._sitemap_set.add(url)
+                self._sitemap_urls.append(url)
+
+    async def _https_probe(self) -> None:
+        """Does the http:// address of an https:// site redirect to https://?"""
+        final = self.outcome.final_start_url or self.settings.start_url
+        if url_scheme(final) != "https":
+            return
+        probe = await self._http.fetch("http://" + final.split("://", 1)[1])
+        if probe.status_code is not None:
+            self.outcome.http_redirects_to_https = bool(
+                probe.redirect_chain and url_scheme(probe.final_url) == "https"
+            )
+
+    async def _next_item(self) -> tuple[str, int | None] | None:
+        async with self._wake:
+            while True:
+                if self._should_stop():
+                    self._wake.notify_all()
+                    return None
+                if self._links:
+                    self._in_flight += 1
+                    self._reserved += 1
+                    return self._links.popleft()
+                if self._in_flight == 0:
+                    # Links are exhausted: every page a link reaches has been seen.
+                    while self._sitemap_urls:
+                        url = self._sitemap_urls.popleft()
+                        if url not in self._seen:
+                            self._seen.add(url)
+                            self._in_flight += 1
+                            self._reserved += 1
+                            return url, None
+                    self._wake.notify_all()
+                    return None
+                await self._wake.wait()
+
+    async def _worker(self, fetcher, emit) -> None:
+        while True:
+            item = await self._next_item()
+            if item is None:
+                return
+            url, depth = item
+            delay = self.settings.delay_seconds
+            try:
+                robots = await self._robots_for(url)
+                if self.settings.obey_robots:
+                    if not robots.can_fetch(url, self.settings.user_agent):
+                        self._reserved -= 1  # not fetched: it does not count as a page
+                        await self._emit_blocked(url, depth, emit)
+                        continue
+                    # Crawl-delay only ever slows us down.
+                    delay = max(delay, robots.crawl_delay(self.settings.user_agent) or 0)
+                await self._wait_turn(delay)
+                if self._interrupted():
+                    continue
+                result = await fetcher.fetch(url)
+                await self._settle(url, depth, result, emit)
+            finally:
+                async with self._wake:
+                    self._in_flight -= 1
+                    self._wake.notify_all()
+
+    async def _emit_blocked(self, url: str, depth: int | None, emit) -> None:
+        await emit(
+            PageRecord(
+                url=url,
+                depth=depth,
+                fetch=None,
+                in_sitemap=url in self._sitemap_set,
+                blocked_by_robots=True,
+            )
+        )
+
+    async def _settle(self, url: str, depth: int | None, result: FetchResult, emit) -> None:
+        """Record a fetched URL (and its redirect target), and queue what it links to."""
+        self.outcome.pages_fetched += 1
+        next_depth = depth + 1 if depth is not None else None
+        if result.redirect_chain:
+            first = result.redirect_chain[0]
+            # The requested URL answered with a redirect: its own row, without a body.
+            source = dataclasses.replace(
+                result, status_code=first.status_code, body=b"", content_type=None, headers={}
+            )
+            await emit(
+                PageRecord(url=url, depth=depth, fetch=source, in_sitemap=url in self._sitemap_set)
+            )
+            target = result.final_url
+            if result.status_code is None or target in self._seen or not self._in_scope(target):
+                return
+            # The target was fetched at the end of the chain; record it now instead of twice.
+            self._seen.add(target)
+            url, result = (
+                target,
+                dataclasses.replace(result, requested_url=target, redirect_chain=[]),
+            )
+        facts = None
+        if result.is_html and result.status_code is not None and result.body:
+            facts = parse_page(
+                result.body, url=result.final_url or url, content_type=result.content_type,
+                headers=result.headers,
+            )  # fmt: skip
+            self._queue_discoveries(facts, next_depth)
+        result.body = b""  # memory stays flat: the parsed facts are all we keep
+        await emit(
+            PageRecord(
+                url=url, depth=depth, fetch=result, facts=facts, in_sitemap=url in self._sitemap_set
+            )
+        )
+
+    def _queue_discoveries(self, facts: PageFacts, depth: int | None) -> None:
+        robots_meta = (facts.meta_robots or "").lower()
+        if "nofollow" not in robots_meta and "none" not in robots_meta:
+            for link in facts.links:
+                if not link.nofollow:
+                    self._enqueue(link.url, depth)
+        for ref in (*facts.canonicals, *facts.canonical_headers):
+            self._enqueue(ref.url, depth)
+        for alternate in facts.hreflang:
+            self._enqueue(alternate.href, depth)
+
+
+_DONE = object()
+
+
+class StopSignal(threading.Event):
+    """A threading.Event that also says why the crawl was stopped."""
+
+    reason: FinishReason | None = None
+
+    def set_reason(self, reason: FinishReason) -> None:
+        self.reason = reason
+        self.set()
+
+
+class CrawlRunner:
+    """Runs a Crawler in its own thread; the caller iterates `records()` in its own thread.
+
+    The queue between them is bounded, so a slow database slows the crawl instead of piling
+    pages up in memory.
+    """
+
+    def __init__(self, settings: CrawlSettings, *, fetcher=None, queue_size: int = 256):
+        self.stop = StopSignal()
+        self.crawler = Crawler(settings, stop=self.stop, fetcher=fetcher)
+        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._thread = threading.Thread(target=self._main, name="vivaseo-crawl", daemon=True)
+        self._abandoned = False
+        self.error: BaseException | None = None
+
+    @property
+    def outcome(self) -> CrawlOutcome:
+        return self.crawler.outcome
+
+    def _main(self) -> None:
+        try:
+            asyncio.run(self.crawler.run(self._emit))
+        except BaseException as exc:  # surfaced to the caller's thread by records()
+            self.error = exc
+        finally:
+            self._queue.put(_DONE)  # blocks only until the consumer (or a drain) takes it
+
+    async def _emit(self, record: PageRecord) -> None:
+        # A full queue means the database is behind: wait without blocking other fetches.
+        while not self._abandoned:
+            try:
+                self._queue.put_nowait(record)
+                return
+            except queue.Full:
+                await asyncio.sleep(0.01)
+
+    def records(self, *, poll_seconds: float = 1.0) -> Iterator[PageRecord | None]:
+        """Yield records as they arrive, and None every `poll_seconds` without one (so the
+        caller can check for cancellation). Raises what the crawl thread raised."""
+        self._thread.start()
+        try:
+            while True:
+                try:
+                    item = self._queue.get(timeout=poll_seconds)
+                except queue.Empty:
+                    yield None
+                    continue
+                if item is _DONE:
+                    break
+                yield item
+        finally:
+            if self._thread.is_alive():
+                # The caller stopped early (error or time limit): stop the crawl and drain.
+                self._abandoned = True
+                self.stop.set_reason(self.stop.reason or FinishReason.STOPPED)
+                while self._thread.is_alive():
+                    with contextlib.suppress(queue.Empty):
+                        self._queue.get(timeout=0.1)
+            self._thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def request_stop(self, reason: FinishReason) -> None:
+        self.stop.set_reason(reason)

@@ -1,0 +1,120 @@
+"""An independent reading of a page, to check :func:`audits.engine.facts.parse_page` against.
+
+It shares no code with the engine: html5lib (a pure-Python HTML5 parser, with its own
+encoding sniffing) builds the tree, plain iteration over it collects the facts, and the
+standard library resolves URLs. Where both agree, the facts are what a browser's DOM holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import html5lib
+
+HTML = "{http://www.w3.org/1999/xhtml}"
+_ASCII_WHITESPACE = " \t\n\r\f"
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def read_page(body: bytes, *, url: str, transport_encoding: str | None = None) -> dict[str, Any]:
+    root = html5lib.parse(
+        body,
+        treebuilder="etree",
+        namespaceHTMLElements=True,
+        scripting=True,  # Chrome runs with scripting on: <noscript> holds text
+        transport_encoding=transport_encoding,
+    )
+    elements = list(_elements_in_document(root))
+    head = root.find(f"{HTML}head")
+    head_elements = list(_elements_in_document(head)) if head is not None else []
+
+    base_url = url
+    for element in elements:
+        if element.tag == f"{HTML}base" and "href" in element.attrib:
+            base_url = _resolve(element.get("href"), url) or url
+            break
+
+    titles = [e for e in elements if e.tag == f"{HTML}title"]
+    images = [e for e in elements if e.tag == f"{HTML}img"]
+    head_links = [e for e in head_elements if e.tag == f"{HTML}link"]
+    return {
+        "title": _collapse_ascii(titles[0].text or "") if titles else None,
+        "titles": [_collapse_ascii(e.text or "") for e in head_elements if e.tag == f"{HTML}title"],
+        "meta_descriptions": [
+            e.get("content", "")
+            for e in head_elements
+            if e.tag == f"{HTML}meta" and e.get("name", "").lower() == "description"
+        ],
+        "h1": [" ".join("".join(e.itertext()).split()) for e in elements if e.tag == f"{HTML}h1"],
+        "canonicals": [
+            (e.get("href"), _resolve(e.get("href"), base_url))
+            for e in head_links
+            if e.get("rel", "").lower() == "canonical" and e.get("href")
+        ],
+        "lang": root.get("lang"),
+        "hreflang": [
+            (e.get("hreflang"), _resolve(e.get("href"), base_url) if e.get("href") else None)
+            for e in head_links
+            if e.get("rel", "").lower() == "alternate" and e.get("hreflang")
+        ],
+        "images_total": len(images),
+        "images_missing_alt_attr": sum(1 for e in images if "alt" not in e.attrib),
+        "images_empty_alt": sum(
+            1 for e in images if "alt" in e.attrib and not e.get("alt").strip()
+        ),
+        "link_urls": [
+            resolved
+            for e in elements
+            if e.tag in (f"{HTML}a", f"{HTML}area") and "href" in e.attrib
+            if (resolved := _resolve(e.get("href"), base_url)) is not None
+        ],
+    }
+
+
+def _elements_in_document(root):
+    """Elements in tree order, without template contents (they are not in the document)."""
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        yield element
+        if element.tag != f"{HTML}template":
+            stack.extend(reversed(list(element)))
+
+
+def _collapse_ascii(text: str) -> str:
+    """document.title strips and collapses ASCII whitespace only (not U+00A0)."""
+    return " ".join(_split_ascii(text))
+
+
+def _split_ascii(text: str) -> list[str]:
+    words, current = [], []
+    for char in text:
+        if char in _ASCII_WHITESPACE:
+            if current:
+                words.append("".join(current))
+                current = []
+        else:
+            current.append(char)
+    if current:
+        words.append("".join(current))
+    return words
+
+
+def _resolve(href: str, base: str) -> str | None:
+    try:
+        parts = urlsplit(urljoin(base, href.strip(_ASCII_WHITESPACE)))
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.encode("idna").decode("ascii")
+    if any(char in host for char in ' <>"'):
+        return None
+    netloc = host if port in (None, _DEFAULT_PORTS[parts.scheme]) else f"{host}:{port}"
+    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~")
+    query = "?" + quote(parts.query, safe="/%:@!$&()*+,;=~?") if parts.query else ""
+    return f"{parts.scheme}://{netloc}{path}{query}"

@@ -1,0 +1,163 @@
+"""URL normalization and site membership, checked against what a browser's ``a.href`` gives."""
+
+import pytest
+
+from audits.engine.urls import (
+    is_absolute_url,
+    is_valid_url,
+    normalize_url,
+    same_site,
+    strip_www,
+    url_host,
+    url_scheme,
+)
+
+BASE = "https://www.example.com/blog/post.html?page=2#comments"
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        # relative references, resolved as a browser does
+        ("other.html", "https://www.example.com/blog/other.html"),
+        ("../about/", "https://www.example.com/about/"),
+        ("./a/./b/../c", "https://www.example.com/blog/a/c"),
+        ("/a/%2e%2E/b", "https://www.example.com/b"),
+        ("/a/b/..", "https://www.example.com/a/"),
+        ("/../../x", "https://www.example.com/x"),
+        ("?sort=asc", "https://www.example.com/blog/post.html?sort=asc"),
+        ("#top", "https://www.example.com/blog/post.html?page=2"),
+        ("", "https://www.example.com/blog/post.html?page=2"),
+        ("//cdn.example.net/lib.js", "https://cdn.example.net/lib.js"),
+        ("\\\\evil.example\\path", "https://evil.example/path"),
+        ("/windows\\style\\path", "https://www.example.com/windows/style/path"),
+        ("https:same-scheme-relative", "https://www.example.com/blog/same-scheme-relative"),
+        ("http:other-scheme", "http://other-scheme/"),
+        ("  \n /trimmed\t/path \n", "https://www.example.com/trimmed/path"),
+        # scheme and host lowercased, default port dropped, empty path becomes "/"
+        ("HTTPS://WWW.Example.COM:443", "https://www.example.com/"),
+        ("http://example.com:80/x", "http://example.com/x"),
+        ("http://example.com:0080/x", "http://example.com/x"),
+        ("http://example.com:8080/x", "http://example.com:8080/x"),
+        ("https://example.com:80/x", "https://example.com:80/x"),
+        ("http://[2001:DB8::1]:8080/", "http://[2001:db8::1]:8080/"),
+        ("http://user:Secret@Example.com/", "http://user:Secret@example.com/"),
+        # internationalized hosts become punycode
+        ("https://Bücher.example/straße", "https://xn--bcher-kva.example/stra%C3%9Fe"),
+        ("https://例え.テスト/", "https://xn--r8jz45g.xn--zckzah/"),
+        # nothing else is rewritten
+        (
+            "/p?utm_source=x&utm_medium=&empty=",
+            "https://www.example.com/p?utm_source=x&utm_medium=&empty=",
+        ),
+        ("/p?b=2&a=1", "https://www.example.com/p?b=2&a=1"),
+        ("/p?", "https://www.example.com/p?"),
+        ("/dir/", "https://www.example.com/dir/"),
+        ("/dir", "https://www.example.com/dir"),
+        ("/a%2fb%7E/%41", "https://www.example.com/a%2fb%7E/%41"),
+        ("/a//b", "https://www.example.com/a//b"),
+        ("/Case/Sensitive", "https://www.example.com/Case/Sensitive"),
+        # characters a URL cannot hold raw are percent-encoded as UTF-8
+        ("/a b/é", "https://www.example.com/a%20b/%C3%A9"),
+        ('/q?x="<é>"&y=\'', "https://www.example.com/q?x=%22%3C%C3%A9%3E%22&y=%27"),
+    ],
+)
+def test_normalize_url_resolves_like_a_browser(href, expected):
+    assert normalize_url(href, base=BASE) == expected
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "javascript:void(0)",
+        "JavaScript:alert(1)",
+        "mailto:team@example.com",
+        "tel:+15551234",
+        "data:text/html,<p>hi</p>",
+        "ftp://files.example.com/a.txt",
+        "file:///etc/passwd",
+        "about:blank",
+        "http://",
+        "https://exa mple.com/",
+        "http://example.com:99999/",
+        "http://example.com:80a/",
+        "http://[::1/",
+        "http://ex<ample.com/",
+        "http://xn--a.xn--%/",
+    ],
+)
+def test_normalize_url_returns_none_for_what_is_not_a_web_url(href):
+    assert normalize_url(href, base=BASE) is None
+
+
+def test_normalize_url_needs_a_base_for_relative_references():
+    assert normalize_url("/about") is None
+    assert normalize_url("https://example.com") == "https://example.com/"
+
+
+def test_normalize_url_gives_the_same_answer_from_its_cache():
+    # Root-relative links are cached per origin; the base path must not leak between pages.
+    first = normalize_url("/shared", base="https://a.example/one/two")
+    second = normalize_url("/shared", base="https://a.example/three/")
+    other_site = normalize_url("/shared", base="https://b.example/one/two")
+    assert first == second == "https://a.example/shared"
+    assert other_site == "https://b.example/shared"
+    assert normalize_url("x", base="https://a.example/one/two") == "https://a.example/one/x"
+    assert normalize_url("x", base="https://a.example/three/") == "https://a.example/three/x"
+
+
+def test_is_valid_url_accepts_every_parseable_scheme_but_not_broken_hosts():
+    assert is_valid_url("mailto:a@b.example", base=BASE)
+    assert is_valid_url("tel:123", base=BASE)
+    assert is_valid_url("/relative", base=BASE)
+    assert not is_valid_url("/relative")
+    assert not is_valid_url("http://[::1", base=BASE)
+    assert not is_valid_url("https://exa mple.com/", base=BASE)
+    assert not is_valid_url("ftp://", base=BASE)
+
+
+def test_is_absolute_url_is_true_only_for_urls_that_parse_without_a_base():
+    assert is_absolute_url("https://example.com/a")
+    assert is_absolute_url("http:example.com")
+    assert is_absolute_url("urn:isbn:123")
+    assert not is_absolute_url("/a")
+    assert not is_absolute_url("//example.com/a")
+    assert not is_absolute_url("example.com/a")
+    assert not is_absolute_url("https://")
+
+
+def test_url_scheme_and_host():
+    assert url_scheme(" JavaScript:void(0)") == "javascript"
+    assert url_scheme("/a:b") is None
+    assert url_host("https://WWW.Example.com:8443/x") == "www.example.com"
+    assert url_host("mailto:a@b.example") is None
+    assert strip_www("www.example.com") == "example.com"
+    assert strip_www("www2.example.com") == "www2.example.com"
+
+
+@pytest.mark.parametrize(
+    ("url", "include_subdomains", "expected"),
+    [
+        ("https://www.example.com/a", False, True),
+        ("http://WWW.EXAMPLE.COM:8080/a", False, True),
+        ("https://example.com/a", False, False),
+        ("https://blog.example.com/a", False, False),
+        ("https://example.com/a", True, True),
+        ("https://blog.example.com/a", True, True),
+        ("https://deep.blog.example.com/a", True, True),
+        ("https://notexample.com/a", True, False),
+        ("https://example.com.evil.net/a", True, False),
+        ("mailto:www@example.com", True, False),
+        ("/relative", True, False),
+    ],
+)
+def test_same_site(url, include_subdomains, expected):
+    start = "https://www.example.com/"
+    assert same_site(url, start, include_subdomains=include_subdomains) is expected
+
+
+def test_same_site_with_subdomains_from_a_bare_domain():
+    assert same_site("https://shop.example.org/", "https://example.org/", include_subdomains=True)
+    assert not same_site(
+        "https://example.org/", "https://shop.example.org/", include_subdomains=True
+    )

@@ -1,0 +1,150 @@
+"""The crawl frontier against sites served on 127.0.0.1 (no database involved)."""
+
+import pytest
+
+from audits.engine.crawler import CrawlRunner, CrawlSettings, FinishReason
+from tests.sites import Page, SiteServer, html, redirect
+
+UA = "VivaSEOBot/test (+http://testserver/bot)"
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback(monkeypatch):
+    monkeypatch.setenv("VIVASEO_CRAWL_ALLOW_NETWORKS", "127.0.0.0/8")
+
+
+def crawl(url: str, **overrides):
+    settings = CrawlSettings(start_url=url + "/", user_agent=UA, **overrides)
+    runner = CrawlRunner(settings)
+    records = [record for record in runner.records(poll_seconds=0.2) if record is not None]
+    return {record.url.removeprefix(url): record for record in records}, runner.outcome
+
+
+def links(*paths: str) -> str:
+    return "".join(f'<a href="{path}">{path}</a>' for path in paths)
+
+
+def test_breadth_first_click_depth_redirects_robots_and_sitemap_orphans():
+    pages = {
+        "/": Page(html("Home", body=links("/a", "/b", "/old", "https://elsewhere.example/x"))),
+        "/a": Page(html("A", body=links("/a/deep", "/private/x", "/"))),
+        "/b": Page(html("B", body=links("/a/deep", "/missing"))),
+        "/a/deep": Page(html("Deep")),
+        "/old": redirect("/new"),
+        "/new": Page(html("New")),
+        "/private/x": Page(html("Private")),
+        "/orphan": Page(html("Orphan")),
+        "/robots.txt": Page("User-agent: *\nDisallow: /private/\n", content_type="text/plain"),
+    }
+    with SiteServer(pages) as site:
+        pages["/robots.txt"].body += f"Sitemap: {site.url}/sitemap.xml\n"
+        pages["/sitemap.xml"] = Page(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<url><loc>{site.url}/</loc></url><url><loc>{site.url}/orphan</loc></url></urlset>",
+            content_type="application/xml",
+        )
+        found, outcome = crawl(site.url)
+        assert "/private/x" not in site.requests  # robots.txt obeyed
+
+    assert outcome.finished_because == FinishReason.COMPLETED
+    assert found["/"].depth == 0 and found["/a"].depth == 1 and found["/a/deep"].depth == 2
+    # The redirecting URL has its own row with the 301; its target is recorded once.
+    assert found["/old"].fetch.status_code == 301
+    assert found["/new"].fetch.status_code == 200 and found["/new"].depth == 1
+    assert found["/missing"].fetch.status_code == 404
+    assert found["/private/x"].blocked_by_robots and found["/private/x"].fetch is None
+    # Only the sitemap leads to /orphan: no click depth, flagged as in the sitemap.
+    assert found["/orphan"].depth is None and found["/orphan"].in_sitemap
+    assert found["/"].in_sitemap and not found["/a"].in_sitemap
+    assert not any("elsewhere" in url for url in found)
+    assert found["/a"].facts.title == "A"
+    assert found["/a"].fetch.body == b""  # bodies are dropped once parsed
+    site_facts = outcome.site_facts(start_url=site.url + "/", user_agent=UA)
+    assert site_facts["robots_txt"]["exists"] and site_facts["sitemaps"][0]["ok"]
+    assert site_facts["sitemaps"][0]["urls_listed"] == 2
+
+
+def test_limits_end_the_crawl_and_say_which_one():
+    pages = {"/": Page(html("Home", body=links(*[f"/p{i}" for i in range(30)])))}
+    pages |= {f"/p{i}": Page(html(f"P{i}", body=links(f"/p{i}/child"))) for i in range(30)}
+    with SiteServer(pages) as site:
+        found, outcome = crawl(site.url, max_pages=10, concurrency=4)
+        assert outcome.finished_because == FinishReason.MAX_PAGES
+        assert len(found) == 10
+        found, outcome = crawl(site.url, max_depth=1, concurrency=4)
+        assert outcome.finished_because == FinishReason.MAX_DEPTH
+        assert max(record.depth for record in found.values()) == 1
+        found, outcome = crawl(site.url, exclude_patterns=(r"/p1\d",), concurrency=4)
+        assert not any(url.startswith("/p1") and len(url) == 4 for url in found)
+        assert "/p2" in found
+
+
+def test_time_budget_and_cancellation_stop_a_slow_crawl():
+    pages = {"/": Page(html("Home", body=links(*[f"/s{i}" for i in range(50)])))}
+    pages |= {f"/s{i}": Page(html("Slow"), delay=0.3) for i in range(50)}
+    with SiteServer(pages) as site:
+        found, outcome = crawl(site.url, time_budget_seconds=1.0, concurrency=2)
+        assert outcome.finished_because == FinishReason.TIME_BUDGET
+        assert 1 < len(found) < 20
+
+        settings = CrawlSettings(start_url=site.url + "/", user_agent=UA, concurrency=2)
+        runner = CrawlRunner(settings)
+        seen = 0
+        for record in runner.records(poll_seconds=0.1):
+            seen += record is not None
+            if seen == 3:
+                runner.request_stop(FinishReason.CANCELLED)
+        assert runner.outcome.finished_because == FinishReason.CANCELLED
+        assert seen < 10
+
+
+def test_politeness_delay_spaces_requests():
+    pages = {"/": Page(html("Home", body=links("/1", "/2", "/3")))}
+    pages |= {f"/{i}": Page(html(str(i))) for i in range(1, 4)}
+    with SiteServer(pages) as site:
+        import time
+
+        started = time.monotonic()
+        found, _outcome = crawl(site.url, delay_seconds=0.3, concurrency=4)
+        assert len(found) == 4
+        assert time.monotonic() - started >= 0.9  # three spaced requests after the first
+
+
+def test_hostile_and_broken_pages_never_crash_the_crawl():
+    nested = "<div>" * 20000 + "deep" + "</div>" * 20000
+    pages = {
+        "/": Page(html("Home", body=links("/nested", "/binary", "/bad-encoding", "/huge", "/pdf"))),
+        "/nested": Page(html("Nested", body=nested)),
+        "/binary": Page(bytes(range(256)) * 100, content_type="text/html"),
+        "/bad-encoding": Page(
+            b"<title>\xff\xfe caf\xe9</title>", content_type="text/html; charset=bogus"
+        ),
+        "/huge": Page(html("Huge", body="<p>word </p>" * 600_000)),
+        "/pdf": Page(b"%PDF-1.4 not html", content_type="application/pdf"),
+    }
+    with SiteServer(pages) as site:
+        found, outcome = crawl(site.url, max_response_bytes=1_000_000)
+    assert outcome.finished_because == FinishReason.COMPLETED
+    assert set(found) == {"/", "/nested", "/binary", "/bad-encoding", "/huge", "/pdf"}
+    assert found["/huge"].fetch.truncated
+    assert found["/pdf"].facts is None and found["/pdf"].fetch.content_type == "application/pdf"
+    assert found["/nested"].facts.title == "Nested"
+
+
+def test_unreachable_start_url_is_reported_not_raised():
+    settings = CrawlSettings(start_url="http://127.0.0.1:9/", user_agent=UA, concurrency=2)
+    runner = CrawlRunner(settings)
+    records = [record for record in runner.records(poll_seconds=0.1) if record]
+    assert runner.outcome.finished_because == FinishReason.START_URL_FAILED
+    assert records[0].fetch.status_code is None and records[0].fetch.error
+
+
+def test_private_addresses_are_refused_without_the_allow_list(monkeypatch):
+    monkeypatch.setenv("VIVASEO_CRAWL_ALLOW_NETWORKS", "")
+    with SiteServer({"/": Page(html("Home"))}) as site:
+        runner = CrawlRunner(CrawlSettings(start_url=site.url + "/", user_agent=UA))
+        records = [record for record in runner.records(poll_seconds=0.1) if record]
+        assert site.requests == []
+    assert runner.outcome.finished_because == FinishReason.START_URL_FAILED
+    assert records[0].fetch.error == "unsafe_address"
+    assert "VivaSEO only audits public websites" in runner.outcome.error
