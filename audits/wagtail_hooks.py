@@ -1,0 +1,79 @@
+"""Staff views of websites and audits in the Wagtail admin."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .models import Finding, PageResult, SEOScan, Website
+
+
+class WebsiteViewSet(ModelViewSet):
+    model = Website
+    icon = "site"
+    menu_label = _("Websites")
+    list_display = ["name", "url", "user", "is_active", "created"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "url", "user__email"]
+    list_export = ["name", "url", "user", "is_active", "created"]
+    form_fields = ["user", "url", "name", "description", "is_active"]
+    inspect_view_enabled = True
+
+
+class SEOScanViewSet(ModelViewSet):
+    model = SEOScan
+    icon = "search"
+    menu_label = _("Audits")
+    list_display = [
+        "url",
+        "user",
+        "status",
+        "progress",
+        "pages_crawled",
+        "finished_because",
+        "created",
+    ]
+    list_filter = ["status", "scan_type", "render_js"]
+    search_fields = ["url", "user__email", "error_message"]
+    list_export = ["url", "user", "scan_type", "status", "pages_crawled", "finished_because",
+                   "error_message", "started_at", "completed_at"]  # fmt: skip
+    # Staff may fix a stuck audit's status by hand; the crawl data itself is not editable.
+    form_fields = ["status", "error_message", "cancel_requested"]
+    inspect_view_enabled = True
+
+
+class PageResultViewSet(ModelViewSet):
+    model = PageResult
+    icon = "doc-full"
+    menu_label = _("Crawled pages")
+    list_display = ["url", "scan", "status_code", "depth", "indexable", "title"]
+    list_filter = ["indexable", "is_html", "in_sitemap", "blocked_by_robots"]
+    search_fields = ["url", "title"]
+    list_export = ["url", "status_code", "depth", "indexable", "title", "meta_description",
+                   "word_count", "ttfb_ms"]  # fmt: skip
+    form_fields = ["url"]
+    inspect_view_enabled = True
+    add_to_admin_menu = False
+
+
+class FindingViewSet(ModelViewSet):
+    model = Finding
+    icon = "warning"
+    menu_label = _("Findings")
+    list_display = ["check_id", "severity", "category", "page", "scan"]
+    list_filter = ["severity", "category"]
+    search_fields = ["check_id", "detail", "page__url"]
+    list_export = ["check_id", "severity", "category", "page", "detail"]
+    form_fields = ["detail"]
+    inspect_view_enabled = True
+
+
+class AuditsGroup(ModelViewSetGroup):
+    menu_label = _("SEO audits")
+    menu_icon = "search"
+    menu_order = 200
+    items = (WebsiteViewSet, SEOScanViewSet, PageResultViewSet, FindingViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_audits_viewsets():
+    return AuditsGroup()

@@ -1,0 +1,57 @@
+"""Support tickets in the Wagtail admin, with notifications and email log beside them."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from vivaseo_site.notifications.models import EmailLog, Notification
+
+from .models import SupportTicket
+
+
+class SupportTicketViewSet(ModelViewSet):
+    model = SupportTicket
+    icon = "help"
+    menu_label = _("Tickets")
+    list_display = ["subject", "user", "category", "status", "priority", "modified"]
+    list_filter = ["status", "category", "priority"]
+    search_fields = ["subject", "message", "user__email"]
+    list_export = ["subject", "user", "category", "status", "priority", "created", "resolved_at"]
+    form_fields = ["user", "subject", "category", "message", "status", "priority", "scan",
+                   "admin_notes"]  # fmt: skip
+    inspect_view_enabled = True
+
+
+class NotificationViewSet(ModelViewSet):
+    model = Notification
+    icon = "mail"
+    menu_label = _("Notifications")
+    list_display = ["title", "user", "kind", "is_read", "created"]
+    list_filter = ["kind", "is_read", "is_archived", "priority"]
+    search_fields = ["title", "message", "user__email"]
+    form_fields = ["user", "kind", "title", "message", "priority", "action_url", "is_read",
+                   "is_archived", "expires_at"]  # fmt: skip
+
+
+class EmailLogViewSet(ModelViewSet):
+    model = EmailLog
+    icon = "mail"
+    menu_label = _("Email log")
+    list_display = ["subject", "to_email", "template", "status", "created"]
+    list_filter = ["status", "template"]
+    search_fields = ["subject", "to_email", "error_message"]
+    list_export = ["to_email", "subject", "template", "status", "error_message", "sent_at"]
+    form_fields = ["status", "error_message"]
+    inspect_view_enabled = True
+
+
+class SupportGroup(ModelViewSetGroup):
+    menu_label = _("Support")
+    menu_icon = "help"
+    menu_order = 210
+    items = (SupportTicketViewSet, NotificationViewSet, EmailLogViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_support_viewsets():
+    return SupportGroup()
