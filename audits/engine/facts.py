@@ -17,16 +17,31 @@ Which elements count follows Lighthouse 12 (``core/gather/gatherers/*.js`` and
   lowercased but not trimmed; ``meta-description`` uses the first ``name=description`` and
   fails when its ``content`` is missing or only whitespace. ``is-crawlable`` prefers a meta
   named after a crawler (``googlebot``, ``bingbot``...) over ``name=robots``; both are kept.
-  Viewport follows the same rule. Open Graph and Twitter cards are read by social crawlers
-  that do not build a DOM, so for them any ``<meta>`` in the document counts, first one wins.
+  ``viewport`` is the first ``name=viewport``, as in the viewport audit. Open Graph and
+  Twitter cards are read by social crawlers that do not build a DOM, so for them any
+  ``<meta>`` in the document counts, first one wins.
 * link elements: the ``LinkElements`` gatherer marks a ``<link>`` "head" when it is inside
   ``<head>`` and "body" otherwise; ``canonical`` and ``hreflang`` skip body links. ``rel`` is
   the whole attribute lowercased and compared whole (``rel="canonical"``, ``rel="alternate"``).
   Canonicals with an empty ``href`` are skipped; the raw value is kept so the relative/invalid
   rules can be applied. HTTP ``Link:`` headers count too, resolved against the page URL.
-* anchors: ``crawlable-anchors`` and ``link-text`` look at ``<a>`` elements only; see
-  :func:`_crawlability_problem` and :func:`_link_text_problem` for the exact rules.
-  ``<area href>`` links are still collected for the crawl frontier.
+* anchors: ``crawlable-anchors`` and ``link-text`` look at ``<a>`` elements only (the
+  ``AnchorElements`` gatherer); ``<area href>`` links are still collected for the crawl
+  frontier.
+* ``crawlable-anchors`` (12.x, with placeholder anchors allowed), in order: a ``role``
+  passes; a ``mailto:`` href passes; an empty href with an ``id`` passes; a ``file:`` href
+  fails; a ``name`` passes; an ``<a>`` with neither ``href`` nor any of
+  ``target/download/ping/rel/hreflang/type/referrerpolicy`` is a placeholder that fails only
+  when it or an ancestor has an event listener (before scripts run: an inline ``on*``
+  attribute); with such attributes but no ``href`` it fails; an href (whitespace removed)
+  containing ``javascript:void(0)`` or ``javascript:void0`` (case-sensitive) fails; an href
+  that does not parse against the page URL fails.
+* ``link-text``: links without ``href``, with ``rel`` containing ``nofollow``, to
+  ``javascript:``/``mailto:`` or to the page itself (fragment ignored) are skipped. The
+  trimmed text fails when it is a full http(s) URL, or when it is on the non-descriptive list
+  of its language: the ``lang`` of ``<html>``/``<body>`` when that is the only ``lang`` in the
+  document, else the one of the text's elements; every list when unknown. ``innerText`` is
+  approximated by the text content.
 * images: axe's ``image-alt`` fails an ``<img>`` without an ``alt`` attribute (``alt=""``
   marks a decorative image and passes). Both counts are kept, plus ``images_without_alt`` for
   our own check, which wants a non-blank ``alt``.
@@ -34,10 +49,14 @@ Which elements count follows Lighthouse 12 (``core/gather/gatherers/*.js`` and
 All URLs are resolved against the document base URL (the first ``<base href>``, else the page
 URL) and normalized with :func:`audits.engine.urls.normalize_url`.
 
-The body is decoded as a browser would with the HTTP ``charset`` first: a byte-order mark, then
-the ``Content-Type`` charset, then a ``<meta charset>`` / ``http-equiv`` declaration, then
-UTF-8 with replacement characters. Encoding labels follow the WHATWG Encoding Standard
+The body is decoded as a browser does: a byte-order mark wins, then the ``Content-Type``
+charset, then a ``<meta charset>`` / ``http-equiv`` declaration, then UTF-8 with replacement
+characters. Encoding labels follow the WHATWG Encoding Standard
 (``iso-8859-1`` means windows-1252, ``shift_jis`` means Microsoft's cp932, ...).
+
+Visible text (word count, content hash) is the ``<body>`` text without ``script``,
+``style``, ``noscript``, ``template``, ``iframe``, ``noembed``, ``noframes`` and ``title``;
+a word is what whitespace separates, and each CJK character counts as one.
 
 Robustness: :func:`parse_page` never raises for any body; broken markup is repaired by the
 parser as a browser would, and every stored list and string is capped.
@@ -58,7 +77,7 @@ from typing import Final
 
 import jstyleson
 from extruct.jsonld import HTML_OR_JS_COMMENTLINE
-from selectolax.lexbor import LexborHTMLParser, LexborNode
+from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
 from audits.engine.urls import is_absolute_url, is_valid_url, normalize_url, url_scheme
 
@@ -303,7 +322,7 @@ def _parse_page(
         )
 
     text, encoding = decode_html(body[:MAX_BODY_BYTES], content_type=content_type)
-    tree = LexborHTMLParser(text, scripting=True)
+    tree = _parse_html(text)
     base_url = _document_base_url(tree, page_url=page_url)
     head = tree.head
     head_metas = head.css("meta") if head is not None else []
@@ -367,6 +386,125 @@ def _parse_page(
         mixed_content=mixed_content,
         plugins=plugins,
     )
+
+
+# --- Parsing ----------------------------------------------------------------------------------
+
+MAX_NESTING_DEPTH: Final = 512  # what Chrome allows
+MAX_ATTRIBUTES: Final = 1000
+# Start tags left open beyond which the markup is scanned for runaway nesting.
+_UNCLOSED_TAGS_BEFORE_SCAN: Final = 4096
+_MARKUP_TOKEN_RE: Final = re.compile(r"<!--|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
+_RAW_TEXT_TAGS: Final = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"}
+)
+# Start tags that never deepen the tree: void elements, and the document's own skeleton.
+_FLAT_TAGS: Final = frozenset(
+    {
+        *("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta"),
+        *("source", "track", "wbr", "param", "keygen", "frame", "basefont", "bgsound", "image"),
+        *("html", "head", "body"),
+    }
+)
+# Only a tag this long can hold enough attributes to matter.
+_LONG_TAG_CHARS: Final = 64 * 1024
+_LONG_TAG_RE: Final = re.compile(rf"<([a-zA-Z][^\s/>]*)[^>]{{{_LONG_TAG_CHARS},}}>?")
+_ATTRIBUTE_RE: Final = re.compile(r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+# A start tag of one of these closes an open sibling of the same kind: <li>a<li>b.
+_SIBLING_CLOSING_TAGS: Final = {
+    "li": {"li"},
+    "dt": {"dt", "dd"},
+    "dd": {"dt", "dd"},
+    "p": {"p"},
+    "option": {"option"},
+    "tr": {"tr", "td", "th"},
+    "td": {"td", "th"},
+    "th": {"td", "th"},
+}
+
+
+def _parse_html(text: str) -> LexborHTMLParser:
+    """Build the DOM a browser builds, with scripting on, without quadratic blow-ups.
+
+    Lexbor's DOM mutation events (which fill ``<selectedcontent>``) take quadratic time on a
+    long ``<select>`` (12 s for 50,000 options) and change nothing we read, so they are off.
+    Deeply nested markup makes every HTML5 parser slow, as each new element looks through all
+    open ones (4 s for 50,000 unclosed ``<div>``), so pages with many unclosed tags are kept
+    within :data:`MAX_NESTING_DEPTH` levels first. Likewise each attribute is checked against
+    the element's others (5 s for 50,000), so only the first :data:`MAX_ATTRIBUTES` are kept.
+    """
+    if text.count("<") - 2 * text.count("</") > _UNCLOSED_TAGS_BEFORE_SCAN:
+        text = _flatten_deep_nesting(text)
+    if len(text) > _LONG_TAG_CHARS and _LONG_TAG_RE.search(text):
+        text = _LONG_TAG_RE.sub(_trim_attributes, text)
+    return LexborHTMLParser(text, scripting=True, options=LexborDocumentOptions.WO_EVENTS)
+
+
+def _trim_attributes(match: re.Match[str]) -> str:
+    tag = match.group(0)
+    if tag.count("=") <= MAX_ATTRIBUTES:
+        return tag  # a long attribute value (an inline SVG path, a JSON blob), not a bomb
+    name_end = match.end(1) - match.start()
+    attributes = _ATTRIBUTE_RE.findall(tag, name_end)[:MAX_ATTRIBUTES]
+    return f"{tag[:name_end]} {' '.join(attributes)}>"
+
+
+def _flatten_deep_nesting(text: str) -> str:
+    """Close the innermost open element before a start tag that would nest too deep.
+
+    The new element then becomes a sibling instead of a child, as in Chrome; nothing is lost.
+    Open elements are tracked roughly (only the commonest end tags the parser implies are
+    modelled), which is enough to keep the real depth near the limit.
+    """
+    pieces: list[str] = []
+    open_tags: list[str] = []
+    open_counts: dict[str, int] = {}
+    copied_up_to = position = 0
+    while (match := _MARKUP_TOKEN_RE.search(text, position)) is not None:
+        position = match.end()
+        if match.group(0) == "<!--":
+            end = text.find("-->", position)
+            position = len(text) if end == -1 else end + 3
+            continue
+        name = match.group(2).lower()
+        if match.group(1):  # an end tag closes everything opened after its element
+            if open_counts.get(name):
+                while open_tags:
+                    closed = open_tags.pop()
+                    open_counts[closed] -= 1
+                    if closed == name:
+                        break
+            continue
+        if name in _RAW_TEXT_TAGS:
+            end = _find_end_tag(text, name, position)
+            position = len(text) if end == -1 else end
+            continue
+        if name in _FLAT_TAGS or match.group(0).endswith("/>"):
+            continue
+        closes = _SIBLING_CLOSING_TAGS.get(name)
+        while closes and open_tags and open_tags[-1] in closes:
+            open_counts[open_tags.pop()] -= 1
+        if len(open_tags) >= MAX_NESTING_DEPTH:
+            innermost = open_tags.pop()
+            open_counts[innermost] -= 1
+            pieces.append(text[copied_up_to : match.start()])
+            pieces.append(f"</{innermost}>")
+            copied_up_to = match.start()
+        open_tags.append(name)
+        open_counts[name] = open_counts.get(name, 0) + 1
+    pieces.append(text[copied_up_to:])
+    return "".join(pieces)
+
+
+_RAW_TEXT_END_RES: Final = {
+    name: re.compile(rf"</{name}[\s/>]", re.IGNORECASE) for name in _RAW_TEXT_TAGS
+}
+
+
+def _find_end_tag(text: str, name: str, position: int) -> int:
+    """Where the raw text of a ``<script>``-like element ends: its markup is not markup."""
+    match = _RAW_TEXT_END_RES[name].search(text, position)
+    return -1 if match is None else match.start()
 
 
 # --- Decoding ---------------------------------------------------------------------------------

@@ -52,6 +52,13 @@ _PATH_ENCODE_RE: Final = re.compile('[\x00-\x20"<>`{}\x7f-\U0010ffff]')
 _QUERY_ENCODE_RE: Final = re.compile("[\x00-\x20\"'<>\x7f-\U0010ffff]")
 
 
+# URLs that normalization leaves as they are: lowercase ASCII host without a port, a path and
+# query of characters that need no encoding. "'" is left out: a query encodes it.
+_NORMAL_CHARS: Final = r"[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*"
+_NORMAL_ABSOLUTE_RE: Final = re.compile(rf"https?://[a-z0-9\-]+(?:\.[a-z0-9\-]+)*/{_NORMAL_CHARS}")
+_NORMAL_PATH_RE: Final = re.compile(rf"/{_NORMAL_CHARS}(?:#.*)?", re.DOTALL)
+
+
 class _Parts(NamedTuple):
     scheme: str
     authority: str  # "user:pass@host:port" already normalized
@@ -68,13 +75,26 @@ _OTHER: Final = _OtherScheme()
 
 def normalize_url(url: str, *, base: str | None = None) -> str | None:
     """Resolve ``url`` against ``base`` and normalize it; ``None`` if it is not a web URL."""
-    # Pages of one site repeat the same navigation links, so results are cached under a key
-    # that ignores the parts of the base a URL does not depend on.
-    if not base or url.startswith(("http://", "https://")):
+    # Most links are already in normal form; these two checks answer them without parsing.
+    if url.startswith(("http://", "https://")):
+        if _NORMAL_ABSOLUTE_RE.fullmatch(url) and not _has_dot_segment(url):
+            return url
+        return _normalize_cached(url, None)
+    if not base:
         return _normalize_cached(url, None)
     if url.startswith("/") and not url.startswith(("//", "/\\")):
-        return _normalize_cached(url, _base_origin(base))
+        origin = _base_origin(base)
+        if origin is None:
+            return None
+        if _NORMAL_PATH_RE.fullmatch(url) and not _has_dot_segment(url):
+            return origin[:-1] + url.partition("#")[0]
+        # Pages of one site repeat their navigation links: cache per origin, not per page.
+        return _normalize_cached(url, origin)
     return _normalize_cached(url, base)
+
+
+def _has_dot_segment(url: str) -> bool:
+    return "/." in url or "%2e" in url or "%2E" in url
 
 
 @functools.lru_cache(maxsize=16_384)
@@ -149,10 +169,10 @@ def _base_parts(base: str) -> _Parts | None:
 
 
 @functools.lru_cache(maxsize=512)
-def _base_origin(base: str) -> str:
+def _base_origin(base: str) -> str | None:
     """The base with its path reduced to "/": all a root-relative URL takes from it."""
     parts = _base_parts(base)
-    return base if parts is None else _serialize(parts._replace(path="/", query=None))
+    return None if parts is None else _serialize(parts._replace(path="/", query=None))
 
 
 def _clean(url: str) -> str:

@@ -1,6 +1,7 @@
 """Page facts as a browser's DOM holds them, with Lighthouse 12's rules for what counts."""
 
 import hashlib
+import time
 from pathlib import Path
 
 import pytest
@@ -670,6 +671,36 @@ def test_parse_page_never_raises_on_hostile_bodies(body):
 
     assert facts.parse_error is None
     assert facts.is_html
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<div>" * 50_000,
+        "<ul><li>" * 30_000,
+        "".join(f"<b id={i}>x" for i in range(20_000)),
+        "<select>" + "<option>x" * 50_000 + "</select>",
+        "<div " + " ".join(f"a{i}=x" for i in range(50_000)) + ">",
+    ],
+    ids=["nested-divs", "nested-lists", "open-formatting", "long-select", "attribute-bomb"],
+)
+def test_runaway_markup_is_parsed_in_linear_time_and_keeps_its_content(markup):
+    # Each of these took 3-12 s in Lexbor before parse_page defused them.
+    started = time.process_time()
+    facts = html(markup + "<p>tail words</p><a href='/after'>after</a>")
+
+    assert time.process_time() - started < 3
+    assert [link.url for link in facts.links] == ["https://www.example.com/after"]
+    assert facts.word_count >= 3
+
+
+def test_long_attribute_values_are_not_mistaken_for_attribute_bombs():
+    query = "q=1" + "&a=1" * 20_000  # 20,000 "=" in one value
+    path = "M1 2L3 4" * 20_000
+    facts = html(f'<svg><path d="{path}"/></svg><a class=x href="/search?{query}">Search</a>')
+
+    assert facts.links[0].url == f"https://www.example.com/search?{query}"
+    assert facts.links[0].text == "Search"
 
 
 def test_hostile_values_are_capped():

@@ -1,7 +1,11 @@
 """URL normalization and site membership, checked against what a browser's ``a.href`` gives."""
 
-import pytest
+from pathlib import Path
 
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from audits.engine import urls
 from audits.engine.urls import (
     is_absolute_url,
     is_valid_url,
@@ -90,8 +94,10 @@ def test_normalize_url_returns_none_for_what_is_not_a_web_url(href):
     assert normalize_url(href, base=BASE) is None
 
 
-def test_normalize_url_needs_a_base_for_relative_references():
+def test_normalize_url_needs_a_web_base_for_relative_references():
     assert normalize_url("/about") is None
+    assert normalize_url("/about", base="not a url") is None
+    assert normalize_url("about", base="mailto:a@b.example") is None
     assert normalize_url("https://example.com") == "https://example.com/"
 
 
@@ -104,6 +110,32 @@ def test_normalize_url_gives_the_same_answer_from_its_cache():
     assert other_site == "https://b.example/shared"
     assert normalize_url("x", base="https://a.example/one/two") == "https://a.example/one/x"
     assert normalize_url("x", base="https://a.example/three/") == "https://a.example/three/x"
+
+
+def test_shortcuts_for_already_normal_urls_agree_with_full_parsing():
+    fixtures = Path(__file__).parent / "fixtures"
+    hrefs = [
+        node.attributes.get("href") or node.attributes.get("src") or ""
+        for path in fixtures.glob("*.html")
+        for node in LexborHTMLParser(path.read_bytes()).css("[href], [src]")
+    ]
+    hrefs += [
+        "/a/.well-known/x",
+        "/a/%2E/b",
+        "/p?x='y'",
+        "/p#frag ment",
+        "/p?#",
+        "https://example.com/a/../b",
+        "https://example.com./x",
+        "https://Example.com/x",
+        "https://example.com:8080/x",
+        "https://example.com/x#y",
+        "http://example.com/a%2fb?c=%7E",
+    ]
+    full_parse = urls._normalize_cached.__wrapped__
+    for base in ("https://www.example.com/dir/page", "http://sub.example.org:8080/"):
+        for href in hrefs:
+            assert normalize_url(href, base=base) == full_parse(href, base), (href, base)
 
 
 def test_is_valid_url_accepts_every_parseable_scheme_but_not_broken_hosts():
