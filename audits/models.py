@@ -92,6 +92,8 @@ class SEOScan(models.Model):
     # Written as the crawl advances; a processing scan whose heartbeat stops is failed by beat.
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The schedule slot a scheduled audit belongs to: at most one scan per website and slot.
+    scheduled_for = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
@@ -102,6 +104,13 @@ class SEOScan(models.Model):
         verbose_name_plural = _("audits")
         ordering = ["-created"]
         indexes = [models.Index(fields=["status", "heartbeat_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["website", "scheduled_for"],
+                condition=models.Q(scheduled_for__isnull=False),
+                name="scan_one_per_website_and_slot",
+            )
+        ]
 
     def __str__(self):
         return f"{self.url} ({self.created:%Y-%m-%d %H:%M})"

@@ -40,7 +40,7 @@ def make_user(db):
     return _make_user
 
 
-def _worker_command() -> list[str]:
+def _worker_command(hostname: str, queues: str) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -50,23 +50,20 @@ def _worker_command() -> list[str]:
         "worker",
         "--pool=solo",
         "--loglevel=INFO",
-        "--hostname=test-worker@%h",
+        f"--hostname={hostname}@%h",
+        f"--queues={queues}",
         "--without-mingle",
         "--without-gossip",
     ]
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real `celery worker` process on the test database and the configured broker.
+def start_celery_worker(hostname: str = "test-worker", queues: str = "celery") -> subprocess.Popen:
+    """Start a real `celery worker` process on the test database and wait for its ping.
 
     Tests that use it must commit their data (transactional_db) so the worker can see it.
     """
     from vivaseo_site.celery import app
 
-    with django_db_blocker.unblock():
-        # Leftovers from an earlier run must not be consumed by this worker.
-        app.control.purge()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "vivaseo_site.settings.test",
@@ -74,13 +71,12 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         "PYTHONUNBUFFERED": "1",
     }
     ARTIFACTS_DIR.mkdir(exist_ok=True)
-    log_path = ARTIFACTS_DIR / "celery-worker.log"
-    log = log_path.open("w")
+    log_path = ARTIFACTS_DIR / f"celery-{hostname}.log"
     process = subprocess.Popen(
-        _worker_command(),
+        _worker_command(hostname, queues),
         cwd=settings.BASE_DIR,
         env=env,
-        stdout=log,
+        stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -88,18 +84,33 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"celery worker exited with {process.returncode}; see {log_path}")
-        if app.control.ping(timeout=1.0):
-            break
-    else:
-        process.kill()
-        pytest.fail(f"celery worker did not answer a ping within 90 s; see {log_path}")
-    yield process
-    os.killpg(process.pid, signal.SIGTERM)
+        replies = app.control.ping(timeout=1.0) or []
+        if any(name.startswith(f"{hostname}@") for reply in replies for name in reply):
+            return process
+    stop_celery_worker(process, kill=True)
+    pytest.fail(f"celery worker did not answer a ping within 90 s; see {log_path}")
+
+
+def stop_celery_worker(process: subprocess.Popen, *, kill: bool = False) -> None:
+    os.killpg(process.pid, signal.SIGKILL if kill else signal.SIGTERM)
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
-    log.close()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """One real worker for the session's end-to-end tests."""
+    from vivaseo_site.celery import app
+
+    with django_db_blocker.unblock():
+        # Leftovers from an earlier run must not be consumed by this worker.
+        app.control.purge()
+    process = start_celery_worker("test-worker")
+    yield process
+    stop_celery_worker(process)
 
 
 def wait_for(predicate, *, timeout: float = 30, interval: float = 0.1):

@@ -71,6 +71,8 @@ class PageRecord:
     facts: PageFacts | None = None
     in_sitemap: bool = False
     blocked_by_robots: bool = False
+    body_size: int = 0  # the (decompressed) body's size; the body itself is dropped after parsing
+    robots: RobotsTxt | None = None  # the robots.txt of the URL's origin, for is-crawlable
 
 
 @dataclass
@@ -390,6 +392,7 @@ class Crawler:
                 fetch=None,
                 in_sitemap=url in self._sitemap_set,
                 blocked_by_robots=True,
+                robots=self._robots.get(robots_url_for(url)),
             )
         )
 
@@ -404,7 +407,13 @@ class Crawler:
                 result, status_code=first.status_code, body=b"", content_type=None, headers={}
             )
             await emit(
-                PageRecord(url=url, depth=depth, fetch=source, in_sitemap=url in self._sitemap_set)
+                PageRecord(
+                    url=url,
+                    depth=depth,
+                    fetch=source,
+                    in_sitemap=url in self._sitemap_set,
+                    robots=self._robots.get(robots_url_for(url)),
+                )
             )
             target = result.final_url
             if result.status_code is None or target in self._seen or not self._in_scope(target):
@@ -422,10 +431,17 @@ class Crawler:
                 headers=result.headers,
             )  # fmt: skip
             self._queue_discoveries(facts, next_depth)
+        body_size = len(result.body)
         result.body = b""  # memory stays flat: the parsed facts are all we keep
         await emit(
             PageRecord(
-                url=url, depth=depth, fetch=result, facts=facts, in_sitemap=url in self._sitemap_set
+                url=url,
+                depth=depth,
+                fetch=result,
+                facts=facts,
+                in_sitemap=url in self._sitemap_set,
+                body_size=body_size,
+                robots=self._robots.get(robots_url_for(url)),
             )
         )
 

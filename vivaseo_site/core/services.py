@@ -13,6 +13,8 @@ from .models import WorkerHeartbeat
 # name -> (task path, every N seconds, kwargs)
 PERIODIC_TASKS: dict[str, tuple[str, int, dict]] = {
     "Worker heartbeat": ("vivaseo_site.core.tasks.worker_heartbeat", 60, {}),
+    "Audits: retry or fail stuck scans": ("audits.recover_stuck_scans", 120, {}),
+    "Audits: queue scheduled audits": ("audits.queue_scheduled_scans", 300, {}),
 }
 MANAGED_IN_CODE = "Declared in code (vivaseo_site/core/services.py); edits here are overwritten."
 

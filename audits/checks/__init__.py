@@ -1,0 +1,10 @@
+"""The SEO checks: one registry of small self-describing units, and the code that runs them.
+
+See :mod:`audits.checks.registry` for what a check is, :mod:`audits.checks.runner` for how the
+crawler runs them, and ``docs/checks.md`` for the list.
+"""
+
+from audits.checks.registry import Check, all_checks, get_check, register
+from audits.checks.runner import run_page_checks, run_site_checks
+
+__all__ = ["Check", "all_checks", "get_check", "register", "run_page_checks", "run_site_checks"]

@@ -1,0 +1,267 @@
+"""Canonical URLs: Lighthouse's canonical audit and where canonicals point across the site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.db.models import OuterRef, Q, Subquery
+
+from audits.checks.queries import self_canonical
+from audits.checks.registry import register
+from audits.engine.urls import normalize_url, url_scheme
+from audits.models import PageResult, SEOScan
+
+# Schemes whose URLs have an origin (the URL Standard); others count as "relative".
+_SCHEMES_WITH_ORIGIN = frozenset({"http", "https", "ws", "wss", "ftp"})
+
+_WHY = {
+    "en": "Canonical links tell search engines which URL to show in results when the same "
+    "content is reachable under several URLs. A wrong canonical can hide the page you want "
+    "found, or merge it into the wrong one.",
+    "nl": "Canonieke links vertellen zoekmachines welke URL ze in de resultaten tonen als "
+    "dezelfde inhoud onder meerdere URL's bereikbaar is. Een verkeerde canonical kan de "
+    "pagina die je gevonden wilt zien verbergen, of haar samenvoegen met de verkeerde.",
+}
+
+
+@register(
+    id="canonical",
+    category="technical",
+    severity="warning",
+    weight=4,
+    lighthouse=True,
+    applies_to="html",
+    covers=("SEOnaut ERROR_RELATIVE_CANONICAL_URL", "SEOnaut ERROR_CANONICAL_MISMATCH"),
+    title={
+        "en": "Document has a valid rel=canonical",
+        "nl": "Document heeft een geldige rel=canonical",
+    },
+    failure_title={
+        "en": "Document does not have a valid rel=canonical",
+        "nl": "Document heeft geen geldige rel=canonical",
+    },
+    why=_WHY,
+    how_to_fix={
+        "en": "Declare one absolute canonical URL (https://...) per page, in <head> or the "
+        "Link header but never conflicting, pointing at the equivalent page itself: not at "
+        "the home page, and not at a page in another language.",
+        "nl": "Geef per pagina één absolute canonieke URL op (https://...), in <head> of de "
+        "Link-header maar nooit tegenstrijdig, die naar de gelijkwaardige pagina zelf wijst: "
+        "niet naar de homepage en niet naar een pagina in een andere taal.",
+    },
+)
+def canonical(page: PageResult) -> list[str]:
+    """Lighthouse 12 canonical.js, rule for rule."""
+    facts = page.facts
+    invalid = relative = None
+    unique: dict[str, None] = {}
+    for ref in (*facts.get("canonicals", ()), *facts.get("canonical_headers", ())):
+        raw = ref["raw_href"]
+        if not raw:
+            continue
+        if not ref["is_absolute"]:
+            invalid = raw  # new URL(hrefRaw) throws without a base
+        elif url_scheme(raw) not in _SCHEMES_WITH_ORIGIN:
+            relative = raw  # parses, but has no origin (mailto:, data:...)
+        else:
+            unique[ref["url"] or raw] = None
+    if invalid is not None:
+        return [f"Invalid URL ({invalid})"]
+    if relative is not None:
+        return [f"Is not an absolute URL ({relative})"]
+    if len(unique) != 1:
+        return [f"Multiple conflicting URLs ({', '.join(unique)})"] if unique else []
+    canonical_url = next(iter(unique))
+    base_url = normalize_url(page.final_url or page.url) or page.final_url or page.url
+    hreflang_urls = {item["href"] for item in page.hreflang if item.get("href")}
+    if base_url in hreflang_urls and canonical_url in hreflang_urls and base_url != canonical_url:
+        return [f"Points to another hreflang location ({base_url})"]
+    canonical_parts, base_parts = urlsplit(canonical_url), urlsplit(base_url)
+    same_origin = (canonical_parts.scheme, canonical_parts.netloc) == (
+        base_parts.scheme,
+        base_parts.netloc,
+    )
+    if same_origin and canonical_parts.path == "/" and base_parts.path != "/":
+        return ["Points to the domain's root URL (the homepage), instead of an equivalent page"]
+    return []
+
+
+@register(
+    id="multiple-canonicals",
+    category="technical",
+    severity="warning",
+    weight=2,
+    covers=("SEOnaut ERROR_MULTIPLE_CANONICAL_TAGS",),
+    title={
+        "en": "Page declares one canonical URL",
+        "nl": "Pagina geeft één canonieke URL op",
+    },
+    failure_title={
+        "en": "Page declares more than one canonical URL",
+        "nl": "Pagina geeft meer dan één canonieke URL op",
+    },
+    why=_WHY,
+    how_to_fix={
+        "en": "Keep a single rel=canonical: remove the duplicates that themes, plugins or the "
+        "server add.",
+        "nl": "Houd één rel=canonical over: verwijder de dubbele die thema's, plug-ins of de "
+        "server toevoegen.",
+    },
+)
+def multiple_canonicals(page: PageResult) -> list[str]:
+    facts = page.facts
+    refs = [*facts.get("canonicals", ()), *facts.get("canonical_headers", ())]
+    if len(refs) < 2:
+        return []
+    return [ref["raw_href"] for ref in refs]
+
+
+def _canonicalized_pages(scan: SEOScan):
+    """HTML 2xx pages naming another URL as canonical, with the stored row of that URL."""
+    target = PageResult.objects.filter(scan=scan, url_hash=OuterRef("canonical_hash"))
+    return (
+        PageResult.objects.filter(scan=scan, is_html=True, status_code__gte=200)
+        .filter(status_code__lt=300)
+        .exclude(self_canonical())
+        .annotate(
+            target_status=Subquery(target.values("status_code")[:1]),
+            target_error=Subquery(target.values("error")[:1]),
+            target_redirects=Subquery(target.values("redirect_count")[:1]),
+            target_final_url=Subquery(target.values("final_url")[:1]),
+            target_noindex=Subquery(target.values("noindex")[:1]),
+            target_blocked=Subquery(target.values("blocked_by_robots")[:1]),
+            target_canonical=Subquery(target.values("canonical")[:1]),
+            target_is_self_canonical=Subquery(target.filter(self_canonical()).values("id")[:1]),
+        )
+        .order_by("id")
+    )
+
+
+@register(
+    id="canonical-to-redirect",
+    category="technical",
+    severity="warning",
+    weight=3,
+    scope="site",
+    covers=("SEOnaut ERROR_CANONICALIZED_TO_REDIRECT",),
+    title={
+        "en": "Canonical URLs do not redirect",
+        "nl": "Canonieke URL's sturen niet door",
+    },
+    failure_title={
+        "en": "Canonical URL redirects",
+        "nl": "Canonieke URL stuurt door",
+    },
+    why=_WHY,
+    how_to_fix={
+        "en": "Make the canonical point at the final URL the redirect leads to.",
+        "nl": "Laat de canonical naar de uiteindelijke URL wijzen waar de doorverwijzing "
+        "naartoe leidt.",
+    },
+)
+def canonical_to_redirect(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    rows = _canonicalized_pages(scan).filter(target_redirects__gt=0)
+    for page_id, canonical_url, final_url in rows.values_list(
+        "id", "canonical", "target_final_url"
+    ):
+        yield page_id, f"{canonical_url} -> {final_url}"
+
+
+@register(
+    id="canonical-to-error",
+    category="technical",
+    severity="warning",
+    weight=4,
+    scope="site",
+    covers=("SEOnaut ERROR_CANONICALIZED_TO_ERROR",),
+    title={
+        "en": "Canonical URLs work",
+        "nl": "Canonieke URL's werken",
+    },
+    failure_title={
+        "en": "Canonical URL returns an error",
+        "nl": "Canonieke URL geeft een fout",
+    },
+    why=_WHY,
+    how_to_fix={
+        "en": "Point the canonical at a working page (usually the page itself), or restore "
+        "the page it names.",
+        "nl": "Laat de canonical naar een werkende pagina wijzen (meestal de pagina zelf), of "
+        "zet de genoemde pagina terug.",
+    },
+)
+def canonical_to_error(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    rows = _canonicalized_pages(scan).filter(
+        Q(target_status__gte=400) | (Q(target_status__isnull=True) & ~Q(target_error=""))
+    )
+    for page_id, canonical_url, status, error in rows.values_list(
+        "id", "canonical", "target_status", "target_error"
+    ):
+        yield page_id, f"{canonical_url}: {f'HTTP {status}' if status else error}"
+
+
+@register(
+    id="canonical-to-non-canonical",
+    category="technical",
+    severity="warning",
+    weight=3,
+    scope="site",
+    covers=("SEOnaut ERROR_CANONICALIZED_NON_CANONICAL",),
+    title={
+        "en": "Canonical URLs are canonical themselves",
+        "nl": "Canonieke URL's zijn zelf canoniek",
+    },
+    failure_title={
+        "en": "Canonical URL names yet another canonical URL",
+        "nl": "Canonieke URL verwijst zelf naar nog een andere canonieke URL",
+    },
+    why=_WHY,
+    how_to_fix={
+        "en": "Point the canonical straight at the final canonical URL; search engines may "
+        "ignore canonical chains.",
+        "nl": "Laat de canonical direct naar de uiteindelijke canonieke URL wijzen; "
+        "zoekmachines negeren ketens van canonicals mogelijk.",
+    },
+)
+def canonical_to_non_canonical(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    rows = _canonicalized_pages(scan).filter(
+        target_status__gte=200,
+        target_status__lt=300,
+        target_redirects=0,
+        target_is_self_canonical__isnull=True,
+    )
+    for page_id, canonical_url, next_canonical in rows.values_list(
+        "id", "canonical", "target_canonical"
+    ):
+        yield page_id, f"{canonical_url} -> {next_canonical}"
+
+
+@register(
+    id="canonical-to-noindex",
+    category="technical",
+    severity="warning",
+    weight=3,
+    scope="site",
+    covers=("SEOnaut ERROR_CANONICALIZED_NON_INDEXABLE",),
+    title={
+        "en": "Canonical URLs can be indexed",
+        "nl": "Canonieke URL's kunnen geïndexeerd worden",
+    },
+    failure_title={
+        "en": "Canonical URL is noindex or blocked by robots.txt",
+        "nl": "Canonieke URL heeft noindex of wordt door robots.txt geblokkeerd",
+    },
+    why=_WHY,
+    how_to_fix={
+        "en": "Point the canonical at an indexable page, or lift the noindex or robots.txt "
+        "block on the page it names.",
+        "nl": "Laat de canonical naar een indexeerbare pagina wijzen, of hef de noindex of de "
+        "robots.txt-blokkade op de genoemde pagina op.",
+    },
+)
+def canonical_to_noindex(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    rows = _canonicalized_pages(scan).filter(Q(target_noindex=True) | Q(target_blocked=True))
+    for page_id, canonical_url, noindex in rows.values_list("id", "canonical", "target_noindex"):
+        yield page_id, f"{canonical_url}: {'noindex' if noindex else 'blocked by robots.txt'}"

@@ -1,0 +1,289 @@
+"""Links: their text, whether crawlers can follow them, where they lead, what links in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Final
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from audits.checks.queries import documents
+from audits.checks.registry import register
+from audits.models import PageLink, PageResult, SEOScan, url_digest
+
+MAX_DEPTH: Final = 4  # SEOnaut: more than 4 clicks from the start page is deep
+
+_LINKS_WHY = {
+    "en": "Links are how crawlers discover pages and how search engines understand what a "
+    "page is about. Broken, hidden or vague links waste that.",
+    "nl": "Via links ontdekken crawlers pagina's en begrijpen zoekmachines waar een pagina "
+    "over gaat. Kapotte, verborgen of vage links gooien dat weg.",
+}
+
+
+@register(
+    id="link-text",
+    category="links",
+    severity="warning",
+    weight=2,
+    lighthouse=True,
+    applies_to="html",
+    title={"en": "Links have descriptive text", "nl": "Links hebben beschrijvende tekst"},
+    failure_title={
+        "en": "Links do not have descriptive text",
+        "nl": "Links hebben geen beschrijvende tekst",
+    },
+    why={
+        "en": "Descriptive link text helps search engines understand your content and tells "
+        'visitors where a link goes; "click here" or "read more" says nothing.',
+        "nl": "Beschrijvende linktekst helpt zoekmachines je inhoud te begrijpen en vertelt "
+        'bezoekers waar een link heen gaat; "klik hier" of "lees meer" zegt niets.',
+    },
+    how_to_fix={
+        "en": 'Replace generic texts with words that name the target, e.g. "Compare our '
+        'pricing plans" instead of "Click here".',
+        "nl": "Vervang algemene teksten door woorden die het doel noemen, bijvoorbeeld "
+        '"Vergelijk onze abonnementen" in plaats van "Klik hier".',
+    },
+)
+def link_text(page: PageResult) -> list[str]:
+    """Lighthouse 12 link-text: the parser found the links whose text is on its blocklist."""
+    links = page.facts.get("non_descriptive_links") or ()
+    return [f'"{link["text"]}" -> {link["raw_href"]}' for link in links]
+
+
+@register(
+    id="crawlable-anchors",
+    category="links",
+    severity="warning",
+    weight=3,
+    lighthouse=True,
+    applies_to="html",
+    title={"en": "Links are crawlable", "nl": "Links zijn crawlbaar"},
+    failure_title={"en": "Links are not crawlable", "nl": "Links zijn niet crawlbaar"},
+    why=_LINKS_WHY,
+    how_to_fix={
+        "en": 'Use real <a href="/path"> links with a resolvable URL; do not rely on '
+        "javascript:void(0), click handlers without href, or file: URLs.",
+        "nl": 'Gebruik echte <a href="/pad">-links met een geldige URL; vertrouw niet op '
+        "javascript:void(0), klikhandlers zonder href of file:-URL's.",
+    },
+)
+def crawlable_anchors(page: PageResult) -> list[str]:
+    """Lighthouse 12 crawlable-anchors: the parser applied its rules to every <a>."""
+    anchors = page.facts.get("uncrawlable_anchors") or ()
+    return [f"{anchor['reason']}: {anchor['raw_href'] or anchor['text']}" for anchor in anchors]
+
+
+def _once_per_document(scan: SEOScan, links: QuerySet[PageLink]) -> QuerySet[PageLink]:
+    """Links of a redirecting row whose target row exists are that target's links too."""
+    target_stored = PageResult.objects.filter(
+        scan=scan, url_hash=OuterRef("source__final_url_hash")
+    )
+    return links.exclude(Q(source__redirect_count__gt=0) & Exists(target_stored))
+
+
+def _links_with_target(scan: SEOScan) -> QuerySet[PageLink]:
+    target = PageResult.objects.filter(scan=scan, url_hash=OuterRef("target_hash"))
+    links = PageLink.objects.filter(scan=scan).annotate(
+        target_status=Subquery(target.values("status_code")[:1]),
+        target_error=Subquery(target.values("error")[:1]),
+        target_redirects=Subquery(target.values("redirect_count")[:1]),
+        target_final_url=Subquery(target.values("final_url")[:1]),
+    )
+    return _once_per_document(scan, links).order_by("source_id", "id")
+
+
+@register(
+    id="broken-internal-links",
+    category="links",
+    severity="critical",
+    weight=5,
+    scope="site",
+    title={"en": "Internal links work", "nl": "Interne links werken"},
+    failure_title={
+        "en": "Page links to broken internal URLs",
+        "nl": "Pagina linkt naar kapotte interne URL's",
+    },
+    why=_LINKS_WHY,
+    how_to_fix={
+        "en": "Point these links at working pages, or restore or redirect the missing URLs.",
+        "nl": "Laat deze links naar werkende pagina's wijzen, of zet de ontbrekende URL's "
+        "terug of stuur ze door.",
+    },
+)
+def broken_internal_links(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    broken = _links_with_target(scan).filter(
+        Q(target_status__gte=400) | (Q(target_status__isnull=True) & Q(target_error__gt=""))
+    )
+    for source_id, target_url, status, error in broken.values_list(
+        "source_id", "target_url", "target_status", "target_error"
+    ):
+        yield source_id, f"{target_url} ({f'HTTP {status}' if status else error})"
+
+
+@register(
+    id="redirecting-internal-links",
+    category="links",
+    severity="notice",
+    weight=1,
+    scope="site",
+    title={
+        "en": "Internal links point at final URLs",
+        "nl": "Interne links wijzen naar uiteindelijke URL's",
+    },
+    failure_title={
+        "en": "Page links to internal URLs that redirect",
+        "nl": "Pagina linkt naar interne URL's die doorverwijzen",
+    },
+    why=_LINKS_WHY,
+    how_to_fix={
+        "en": "Update these links to the URL the redirect ends at.",
+        "nl": "Werk deze links bij naar de URL waar de doorverwijzing eindigt.",
+    },
+)
+def redirecting_internal_links(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    redirecting = _links_with_target(scan).filter(target_redirects__gt=0)
+    for source_id, target_url, final_url in redirecting.values_list(
+        "source_id", "target_url", "target_final_url"
+    ):
+        yield source_id, f"{target_url} -> {final_url}"
+
+
+@register(
+    id="internal-nofollow-links",
+    category="links",
+    severity="notice",
+    weight=1,
+    scope="site",
+    covers=("SEOnaut ERROR_INTERNAL_NOFOLLOW",),
+    title={"en": "Internal links are followed", "nl": "Interne links worden gevolgd"},
+    failure_title={
+        "en": "Page has nofollow links to its own site",
+        "nl": "Pagina heeft nofollow-links naar de eigen site",
+    },
+    why=_LINKS_WHY,
+    how_to_fix={
+        "en": 'Remove rel="nofollow" from links to your own pages; keep pages out of search '
+        "with noindex instead.",
+        "nl": "Haal rel=\"nofollow\" weg bij links naar je eigen pagina's; houd pagina's "
+        "liever met noindex buiten de zoekresultaten.",
+    },
+)
+def internal_nofollow_links(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    links = _once_per_document(scan, PageLink.objects.filter(scan=scan, nofollow=True))
+    yield from links.order_by("source_id", "id").values_list("source_id", "target_url")
+
+
+@register(
+    id="orphan-pages",
+    category="links",
+    severity="notice",
+    weight=2,
+    scope="site",
+    covers=("SEOnaut ERROR_ORPHAN",),
+    title={
+        "en": "Sitemap pages are linked from the site",
+        "nl": "Sitemappagina's worden vanaf de site gelinkt",
+    },
+    failure_title={
+        "en": "Page is in the sitemap but no page links to it",
+        "nl": "Pagina staat in de sitemap maar geen pagina linkt ernaar",
+    },
+    why={
+        "en": "Pages without internal links are hard to find for visitors and get little "
+        "weight from search engines, even when the sitemap lists them.",
+        "nl": "Pagina's zonder interne links zijn voor bezoekers moeilijk te vinden en krijgen "
+        "weinig gewicht van zoekmachines, ook als de sitemap ze noemt.",
+    },
+    how_to_fix={
+        "en": "Link to the page from related pages or the navigation, or remove it from the "
+        "sitemap if it is no longer needed.",
+        "nl": "Link naar de pagina vanaf verwante pagina's of de navigatie, of haal haar uit "
+        "de sitemap als ze niet meer nodig is.",
+    },
+)
+def orphan_pages(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    linked = PageLink.objects.filter(scan=scan, target_hash=OuterRef("url_hash")).exclude(
+        source_id=OuterRef("pk")
+    )
+    # A link to a URL that redirects here counts too.
+    redirects_here = PageResult.objects.filter(
+        scan=scan, final_url_hash=OuterRef(OuterRef("url_hash"))
+    ).values("url_hash")
+    linked_through_redirect = PageLink.objects.filter(
+        scan=scan, target_hash__in=redirects_here
+    ).exclude(source_id=OuterRef("pk"))
+    start_hashes = [url_digest(url) for url in _start_urls(scan, site)]
+    orphans = (
+        documents(scan)
+        .filter(in_sitemap=True)
+        .exclude(depth=0)
+        .exclude(url_hash__in=start_hashes)
+        .exclude(Exists(linked))
+        .exclude(Exists(linked_through_redirect))
+    )
+    for page_id in orphans.order_by("id").values_list("id", flat=True):
+        yield page_id, "no internal links found"
+
+
+def _start_urls(scan: SEOScan, site: dict[str, Any]) -> list[str]:
+    urls = [scan.url, site.get("start_url"), site.get("final_start_url")]
+    return [url for url in urls if url]
+
+
+@register(
+    id="page-depth",
+    category="links",
+    severity="notice",
+    weight=1,
+    covers=("SEOnaut ERROR_PAGE_DEPTH",),
+    title={"en": "Page is close to the start page", "nl": "Pagina ligt dicht bij de startpagina"},
+    failure_title={
+        "en": "Page is many clicks away from the start page",
+        "nl": "Pagina ligt veel klikken van de startpagina",
+    },
+    why={
+        "en": "Pages that take many clicks to reach are crawled less often and seen as less "
+        "important.",
+        "nl": "Pagina's die pas na veel klikken bereikbaar zijn worden minder vaak gecrawld en "
+        "als minder belangrijk gezien.",
+    },
+    how_to_fix={
+        "en": f"Bring important pages within {MAX_DEPTH} clicks of the home page with "
+        "navigation, category pages or related links.",
+        "nl": f"Breng belangrijke pagina's binnen {MAX_DEPTH} klikken van de homepage via "
+        "navigatie, categoriepagina's of gerelateerde links.",
+    },
+)
+def page_depth(page: PageResult) -> list[str]:
+    if page.depth is not None and page.depth > MAX_DEPTH:
+        return [f"{page.depth} clicks"]
+    return []
+
+
+@register(
+    id="http-links",
+    category="links",
+    severity="warning",
+    weight=2,
+    covers=("SEOnaut ERROR_HTTP_LINKS",),
+    title={"en": "Links use HTTPS", "nl": "Links gebruiken HTTPS"},
+    failure_title={
+        "en": "Page links to http:// URLs",
+        "nl": "Pagina linkt naar http://-URL's",
+    },
+    why={
+        "en": "Links to http:// URLs send visitors over an unencrypted connection (or through "
+        "an extra redirect), and browsers may warn them.",
+        "nl": "Links naar http://-URL's sturen bezoekers over een onversleutelde verbinding "
+        "(of via een extra doorverwijzing), en browsers kunnen hen waarschuwen.",
+    },
+    how_to_fix={
+        "en": "Change these links to https://; for other sites, check that they support it.",
+        "nl": "Verander deze links in https://; controleer bij andere sites of zij dat "
+        "ondersteunen.",
+    },
+)
+def http_links(page: PageResult) -> list[str]:
+    return list(page.facts.get("http_links") or ())

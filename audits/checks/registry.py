@@ -1,0 +1,182 @@
+"""The one list of SEO checks that the analyser, scorer, report, PDF and docs all read.
+
+A check is a small unit: its metadata (a :class:`Check`) beside the function that decides,
+registered with :func:`register` in one of the modules in :data:`CHECK_MODULES`::
+
+    @register(
+        id="missing-h1",
+        category="onpage",
+        severity="warning",
+        weight=3,
+        title={"en": "Page has an H1 heading", "nl": "..."},
+        failure_title={"en": "Page has no H1 heading", "nl": "..."},
+        why={"en": "...", "nl": "..."},
+        how_to_fix={"en": "...", "nl": "..."},
+    )
+    def missing_h1(page: PageResult) -> list[str]:
+        return [] if page.h1 else ["no <h1>"]
+
+Page checks (``scope="page"``) take an unsaved :class:`~audits.models.PageResult` and return
+one detail string per problem (empty list: the page passes). ``applies_to`` says which pages
+they run on (see :data:`APPLIES_TO`), so no check body repeats the "is this an error page"
+test. Site checks (``scope="site"``) take ``(scan, site)`` and yield ``(page_id, detail)``
+pairs (``page_id`` None for the whole site); they query the stored rows.
+
+Checks whose ``lighthouse`` flag is set use the id of a Lighthouse 12 SEO-category audit and
+its exact pass/fail rule; ``covers`` names the SEOnaut issue types a check stands for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+CATEGORIES: Final = ("onpage", "technical", "content", "links", "social", "performance")
+SEVERITIES: Final = ("critical", "warning", "notice")
+SCOPES: Final = ("page", "site")
+LANGUAGES: Final = ("en", "nl")
+APPLIES_TO: Final = {
+    "any": "every crawled URL, fetched or not",
+    "response": "URLs that answered with an HTTP status",
+    "html": "HTML documents that answered (any status), as Lighthouse audits them",
+    "indexable": "indexable 2xx HTML pages (see audits.checks.indexability.is_indexable)",
+}
+# Imported on first use of the registry; each registers its checks.
+CHECK_MODULES: Final = (
+    "audits.checks.indexing",
+    "audits.checks.canonical",
+    "audits.checks.content",
+    "audits.checks.links",
+    "audits.checks.i18n",
+    "audits.checks.social",
+    "audits.checks.security",
+    "audits.checks.technical",
+)
+
+Text = Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    id: str
+    category: str
+    severity: str
+    weight: int
+    title: Text
+    failure_title: Text
+    why: Text
+    how_to_fix: Text
+    evaluate: Callable[..., Any] = field(repr=False)
+    scope: str = "page"
+    lighthouse: bool = False
+    applies_to: str = "indexable"
+    covers: tuple[str, ...] = ()
+    # About the URL itself (its redirects), not the document it leads to: see runner.py.
+    per_url: bool = False
+
+    def text(self, name: str, language: str = "en") -> str:
+        """One of the texts (``title``, ``failure_title``, ``why``, ``how_to_fix``)."""
+        texts: Text = getattr(self, name)
+        return texts.get(language) or texts["en"]
+
+    @property
+    def module(self) -> str:
+        return self.evaluate.__module__.rsplit(".", 1)[-1]
+
+
+_REGISTRY: dict[str, Check] = {}
+_loaded = False
+
+
+def register(
+    *,
+    id: str,
+    category: str,
+    severity: str,
+    weight: int,
+    title: Text,
+    failure_title: Text,
+    why: Text,
+    how_to_fix: Text,
+    scope: str = "page",
+    lighthouse: bool = False,
+    applies_to: str = "indexable",
+    covers: tuple[str, ...] = (),
+    per_url: bool = False,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the decorated function as the logic of a check with this metadata."""
+
+    def decorator(function: Callable[..., Any]) -> Callable[..., Any]:
+        check = Check(
+            id=id,
+            category=category,
+            severity=severity,
+            weight=weight,
+            title=title,
+            failure_title=failure_title,
+            why=why,
+            how_to_fix=how_to_fix,
+            evaluate=function,
+            scope=scope,
+            lighthouse=lighthouse,
+            applies_to=applies_to,
+            covers=covers,
+            per_url=per_url,
+        )
+        _validate(check)
+        _REGISTRY[id] = check
+        return function
+
+    return decorator
+
+
+def _validate(check: Check) -> None:
+    problems = []
+    if check.id in _REGISTRY and _REGISTRY[check.id].evaluate is not check.evaluate:
+        problems.append("the id is taken")
+    if check.category not in CATEGORIES:
+        problems.append(f"category must be one of {CATEGORIES}")
+    if check.severity not in SEVERITIES:
+        problems.append(f"severity must be one of {SEVERITIES}")
+    if check.scope not in SCOPES:
+        problems.append(f"scope must be one of {SCOPES}")
+    if check.applies_to not in APPLIES_TO:
+        problems.append(f"applies_to must be one of {tuple(APPLIES_TO)}")
+    if check.weight < 1:
+        problems.append("weight must be at least 1")
+    for name in ("title", "failure_title", "why", "how_to_fix"):
+        texts = getattr(check, name)
+        if any(not texts.get(language, "").strip() for language in LANGUAGES):
+            problems.append(f"{name} needs a text in each of {LANGUAGES}")
+    if problems:
+        raise ValueError(f"Check {check.id!r}: " + "; ".join(problems))
+
+
+def _ensure_loaded() -> None:
+    global _loaded
+    if not _loaded:
+        for module in CHECK_MODULES:
+            importlib.import_module(module)
+        _loaded = True
+
+
+def all_checks() -> list[Check]:
+    """Every registered check, in registration order (module by module)."""
+    _ensure_loaded()
+    return list(_REGISTRY.values())
+
+
+def page_checks() -> list[Check]:
+    return [check for check in all_checks() if check.scope == "page"]
+
+
+def site_checks() -> list[Check]:
+    return [check for check in all_checks() if check.scope == "site"]
+
+
+def get_check(check_id: str) -> Check:
+    """The check with this id; ``KeyError`` if there is none."""
+    _ensure_loaded()
+    return _REGISTRY[check_id]

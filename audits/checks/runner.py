@@ -1,0 +1,122 @@
+"""Run the registered checks: page checks as each page is stored, site checks at the end.
+
+``run_page_checks(page)`` returns unsaved :class:`~audits.models.Finding` rows whose ``page``
+is the (still unsaved) page object: bulk-create the pages first, then the findings, and
+Django fills ``page_id`` from the page's new primary key. One finding per failing check and
+page; its ``detail`` lists what was found, one item per line (at most :data:`MAX_DETAIL_ITEMS`).
+
+``run_site_checks(scan=..., site=...)`` runs every site check's queries, bulk-creates their
+findings in batches and returns how many it created. It first drops the document findings of
+a redirecting URL whose target was stored as a page of its own, so a page reached through a
+redirect is not counted twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any, Final
+
+from django.db.models import Exists, OuterRef
+
+from audits.checks.registry import Check, page_checks, site_checks
+from audits.models import Finding, PageResult, SEOScan
+
+MAX_DETAIL_ITEMS: Final = 10
+MAX_DETAIL_ITEM_CHARS: Final = 500
+BATCH_SIZE: Final = 1000
+
+
+def page_applicability(page: PageResult) -> dict[str, bool]:
+    """Which ``applies_to`` groups a page belongs to (see ``registry.APPLIES_TO``)."""
+    responded = page.status_code is not None
+    html = responded and page.is_html and not page.facts.get("parse_error")
+    return {"any": True, "response": responded, "html": html, "indexable": html and page.indexable}
+
+
+@cache
+def _page_checks() -> tuple[Check, ...]:
+    return tuple(page_checks())
+
+
+def run_page_checks(page: PageResult) -> list[Finding]:
+    """Unsaved findings for every page check this page fails."""
+    applicable = page_applicability(page)
+    findings = []
+    for check in _page_checks():
+        if not applicable[check.applies_to]:
+            continue
+        details = check.evaluate(page)
+        if details:
+            findings.append(_finding(check, scan_id=page.scan_id, page=page, details=details))
+    return findings
+
+
+def _finding(check: Check, *, scan_id: int, page: Any, details: list[str]) -> Finding:
+    items = [item[:MAX_DETAIL_ITEM_CHARS] for item in details[:MAX_DETAIL_ITEMS]]
+    if len(details) > MAX_DETAIL_ITEMS:
+        items.append(f"(+{len(details) - MAX_DETAIL_ITEMS})")
+    finding = Finding(
+        scan_id=scan_id,
+        check_id=check.id,
+        category=check.category,
+        severity=check.severity,
+        detail="\n".join(items),
+    )
+    if isinstance(page, PageResult):
+        finding.page = page
+    else:
+        finding.page_id = page
+    return finding
+
+
+def run_site_checks(*, scan: SEOScan, site: dict[str, Any]) -> int:
+    """Run every site check over the stored rows; returns the number of findings created."""
+    drop_redirect_duplicates(scan=scan)
+    created = 0
+    for check in site_checks():
+        batch: list[Finding] = []
+        for page_id, details in _grouped_by_page(check.evaluate(scan, site)):
+            batch.append(_finding(check, scan_id=scan.pk, page=page_id, details=details))
+            if len(batch) >= BATCH_SIZE:
+                created += len(Finding.objects.bulk_create(batch))
+                batch = []
+        if batch:
+            created += len(Finding.objects.bulk_create(batch))
+    return created
+
+
+def _grouped_by_page(
+    rows: Iterable[tuple[int | None, str]],
+) -> Iterator[tuple[int | None, list[str]]]:
+    """Consecutive rows about the same page become one finding (queries order by page)."""
+    current: int | None = None
+    details: list[str] = []
+    started = False
+    for page_id, detail in rows:
+        if started and page_id != current:
+            yield current, details
+            details = []
+        current, started = page_id, True
+        details.append(detail)
+    if started:
+        yield current, details
+
+
+def drop_redirect_duplicates(*, scan: SEOScan) -> int:
+    """Delete document findings of redirecting URLs whose target has a row of its own.
+
+    A redirecting URL's row describes the document it led to; when that document's URL was
+    crawled too, its findings are already on that row. Findings about the redirect itself
+    (checks with ``per_url``) stay.
+    """
+    document_check_ids = [check.id for check in _page_checks() if not check.per_url]
+    target_rows = PageResult.objects.filter(scan=scan, url_hash=OuterRef("page__final_url_hash"))
+    deleted, _ = (
+        Finding.objects.filter(
+            scan=scan, page__redirect_count__gt=0, check_id__in=document_check_ids
+        )
+        .filter(Exists(target_rows))
+        .delete()
+    )
+    return deleted

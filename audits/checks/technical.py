@@ -1,0 +1,128 @@
+"""Technical page health: mobile viewport, server speed, page size, structured data."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from audits.checks.registry import register
+from audits.models import PageResult
+
+# web.dev: a time to first byte of 0.8 seconds or less is good.
+SLOW_TTFB_MS: Final = 800
+
+
+@register(
+    id="missing-viewport",
+    category="technical",
+    severity="warning",
+    weight=3,
+    title={"en": "Page is set up for mobile", "nl": "Pagina is ingericht voor mobiel"},
+    failure_title={
+        "en": 'Page has no <meta name="viewport">',
+        "nl": 'Pagina heeft geen <meta name="viewport">',
+    },
+    why={
+        "en": "Without a viewport tag, phones show the desktop layout zoomed out. Google "
+        "indexes the mobile version of pages, so this hurts rankings as well as visitors.",
+        "nl": "Zonder viewport-tag tonen telefoons de desktopweergave uitgezoomd. Google "
+        "indexeert de mobiele versie van pagina's, dus dit schaadt zowel de ranking als de "
+        "bezoekers.",
+    },
+    how_to_fix={
+        "en": 'Add <meta name="viewport" content="width=device-width, initial-scale=1"> to '
+        "the <head> and make the layout responsive.",
+        "nl": 'Voeg <meta name="viewport" content="width=device-width, initial-scale=1"> toe '
+        "aan de <head> en maak de opmaak responsive.",
+    },
+)
+def missing_viewport(page: PageResult) -> list[str]:
+    return [] if "viewport" in page.facts else ['no <meta name="viewport">']
+
+
+@register(
+    id="slow-ttfb",
+    category="technical",
+    severity="notice",
+    weight=2,
+    title={"en": "Server answers quickly", "nl": "Server antwoordt snel"},
+    failure_title={
+        "en": "Server is slow to answer (time to first byte)",
+        "nl": "Server antwoordt traag (tijd tot de eerste byte)",
+    },
+    why={
+        "en": "Nothing appears on screen before the first byte arrives. A slow server delays "
+        "every page view and limits how many pages search engines crawl.",
+        "nl": "Er verschijnt niets op het scherm voordat de eerste byte binnen is. Een trage "
+        "server vertraagt elke paginaweergave en beperkt hoeveel pagina's zoekmachines crawlen.",
+    },
+    how_to_fix={
+        "en": f"Bring the time to first byte under {SLOW_TTFB_MS} ms: cache pages, speed up "
+        "database queries, or use a CDN and a faster host.",
+        "nl": f"Breng de tijd tot de eerste byte onder {SLOW_TTFB_MS} ms: cache pagina's, "
+        "versnel databasequery's, of gebruik een CDN en snellere hosting.",
+    },
+)
+def slow_ttfb(page: PageResult) -> list[str]:
+    if page.ttfb_ms is not None and page.ttfb_ms > SLOW_TTFB_MS:
+        return [f"{page.ttfb_ms} ms"]
+    return []
+
+
+@register(
+    id="page-too-large",
+    category="technical",
+    severity="notice",
+    weight=1,
+    applies_to="response",
+    title={"en": "Page size is reasonable", "nl": "Paginagrootte is redelijk"},
+    failure_title={
+        "en": "Page is larger than the crawl limit",
+        "nl": "Pagina is groter dan de crawllimiet",
+    },
+    why={
+        "en": "Search engines read only the start of very large HTML files (Google: the first "
+        "15 MB); content after that is ignored, and visitors wait long for it.",
+        "nl": "Zoekmachines lezen alleen het begin van heel grote HTML-bestanden (Google: de "
+        "eerste 15 MB); inhoud daarna wordt genegeerd, en bezoekers wachten er lang op.",
+    },
+    how_to_fix={
+        "en": "Split the page, paginate long lists, and move inline data and images into "
+        "separate files.",
+        "nl": "Splits de pagina, verdeel lange lijsten over meerdere pagina's en zet inline "
+        "data en afbeeldingen in aparte bestanden.",
+    },
+)
+def page_too_large(page: PageResult) -> list[str]:
+    return [f"cut at {page.bytes} bytes"] if page.facts.get("truncated") else []
+
+
+@register(
+    id="invalid-structured-data",
+    category="technical",
+    severity="notice",
+    weight=1,
+    applies_to="html",
+    title={
+        "en": "Structured data can be read",
+        "nl": "Gestructureerde gegevens zijn leesbaar",
+    },
+    failure_title={
+        "en": "JSON-LD structured data does not parse",
+        "nl": "JSON-LD gestructureerde gegevens zijn onleesbaar",
+    },
+    why={
+        "en": "Search engines skip JSON-LD blocks they cannot parse, so the page loses its "
+        "chance at rich results (stars, prices, FAQs).",
+        "nl": "Zoekmachines slaan JSON-LD-blokken over die ze niet kunnen lezen, waardoor de "
+        "pagina kans op uitgebreide resultaten (sterren, prijzen, FAQ's) misloopt.",
+    },
+    how_to_fix={
+        "en": "Fix the JSON syntax (quotes, commas, brackets) and test the page with Google's "
+        "Rich Results Test.",
+        "nl": "Herstel de JSON-syntaxis (aanhalingstekens, komma's, haakjes) en test de pagina "
+        "met de Test voor uitgebreide resultaten van Google.",
+    },
+)
+def invalid_structured_data(page: PageResult) -> list[str]:
+    errors = page.facts.get("jsonld_errors", 0)
+    return [f"{errors} of {page.facts.get('jsonld_blocks', errors)} block(s)"] if errors else []

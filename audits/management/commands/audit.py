@@ -1,0 +1,94 @@
+"""Audit a website from the command line with the same engine the workers run.
+
+The scan is written to the database like any other (into a throwaway account, removed
+afterwards), so every check, including the cross-page ones, runs exactly as in production.
+"""
+
+import json
+import sys
+import time
+import uuid
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from audits import crawl_settings
+from audits.models import SEOScan, Website
+from audits.selectors import scan_report_json
+from audits.services import scan_run, website_url_clean
+from vivaseo_site.accounts.models import User
+
+
+class Command(BaseCommand):
+    help = "Crawl and audit URL in-process and write the JSON report."
+
+    def add_arguments(self, parser):
+        parser.add_argument("url")
+        parser.add_argument("--max-pages", type=int, default=crawl_settings.DEFAULT_MAX_PAGES)
+        parser.add_argument("--max-depth", type=int, default=crawl_settings.DEFAULT_MAX_DEPTH)
+        parser.add_argument("--concurrency", type=int, default=crawl_settings.DEFAULT_CONCURRENCY)
+        parser.add_argument("--delay", type=float, default=0.0, help="seconds between requests")
+        parser.add_argument("--time-budget", type=float, default=None, help="seconds")
+        parser.add_argument("--render-js", action="store_true")
+        parser.add_argument("--ignore-robots", action="store_true")
+        parser.add_argument("--include-subdomains", action="store_true")
+        parser.add_argument("--language", default="en", choices=["en", "nl"])
+        parser.add_argument("--json", dest="json_path", help="file to write, - for stdout")
+        parser.add_argument("--keep", action="store_true", help="keep the scan in the database")
+
+    def handle(self, *args, **options):
+        try:
+            url = website_url_clean(options["url"])
+        except Exception as exc:
+            raise CommandError(" ".join(getattr(exc, "messages", [str(exc)]))) from exc
+        crawl_options = {
+            "concurrency": options["concurrency"],
+            "delay_seconds": options["delay"],
+            "obey_robots": not options["ignore_robots"],
+            "include_subdomains": options["include_subdomains"],
+        }
+        if options["time_budget"]:
+            crawl_options["time_budget_seconds"] = options["time_budget"]
+        with transaction.atomic():
+            owner = User.objects.create_user(
+                email=f"cli-{uuid.uuid4().hex[:12]}@audit.invalid", password=None, is_active=False
+            )
+            website = Website.objects.create(user=owner, url=url, name=url)
+            scan = SEOScan.objects.create(
+                website=website,
+                user=owner,
+                url=url,
+                scan_type=SEOScan.ScanType.COMMAND_LINE,
+                max_pages=options["max_pages"],
+                max_depth=options["max_depth"],
+                render_js=options["render_js"],
+                crawl_options=crawl_options,
+            )
+        started = time.monotonic()
+        try:
+            scan_run(scan_id=scan.pk)
+            scan.refresh_from_db()
+            elapsed = time.monotonic() - started
+            report = scan_report_json(scan=scan, language=options["language"])
+            report["elapsed_seconds"] = round(elapsed, 3)
+            self._write(report, options["json_path"])
+            self.stderr.write(
+                f"{scan.status}: {scan.pages_crawled} pages in {elapsed:.1f} s "
+                f"({scan.pages_crawled / max(elapsed, 1e-9):.1f} pages/s), "
+                f"score {report['score']}, finished because {scan.finished_because or '-'}"
+            )
+            if scan.status == SEOScan.Status.FAILED:
+                raise CommandError(scan.error_message)
+        finally:
+            if not options["keep"]:
+                owner.delete()
+
+    def _write(self, report: dict, path: str | None) -> None:
+        if not path:
+            return
+        if path == "-":
+            json.dump(report, sys.stdout, ensure_ascii=False, indent=2, default=str)
+            sys.stdout.write("\n")
+            return
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(report, handle, ensure_ascii=False, indent=2, default=str)

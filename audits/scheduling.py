@@ -1,0 +1,84 @@
+"""Scheduled audits: which slot is due for each customer, queued exactly once per website.
+
+A schedule has slots in the customer's own time zone at their chosen time of day:
+daily; weekly on Mondays; every two weeks on Mondays of even ISO weeks; monthly on the 1st.
+A slot is queued once per website, however many beat ticks or workers see it: the scan row
+carries the slot (`scheduled_for`) under a unique constraint, and a second insert fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vivaseo_site.accounts.models import ScanConfiguration
+
+from .models import SEOScan
+from .services import QuotaExceeded, scan_start
+
+logger = logging.getLogger(__name__)
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _slot_day_matches(day: date, frequency: str) -> bool:
+    if frequency == ScanConfiguration.Frequency.DAILY:
+        return True
+    if frequency == ScanConfiguration.Frequency.WEEKLY:
+        return day.weekday() == 0
+    if frequency == ScanConfiguration.Frequency.BI_WEEKLY:
+        return day.weekday() == 0 and day.isocalendar().week % 2 == 0
+    return day.day == 1  # monthly
+
+
+def latest_slot(configuration: ScanConfiguration, *, now: datetime) -> datetime:
+    """The most recent slot at or before `now` (an aware datetime in UTC)."""
+    zone = _zone(configuration.timezone)
+    local_now = now.astimezone(zone)
+    day = local_now.date()
+    for _ in range(62):  # a monthly slot is at most 31 days back
+        candidate = datetime.combine(day, configuration.time_of_day, tzinfo=zone)
+        if candidate <= local_now and _slot_day_matches(day, configuration.frequency):
+            return candidate.astimezone(ZoneInfo("UTC"))
+        day -= timedelta(days=1)
+    raise ValueError("no slot in the last two months")  # unreachable for known frequencies
+
+
+def scheduled_scans_queue(*, now: datetime | None = None) -> int:
+    """Queue the due slot of every enabled schedule for each active website; returns count."""
+    now = now or timezone.now()
+    queued = 0
+    configurations = ScanConfiguration.objects.filter(
+        scheduled_scans_enabled=True, user__is_active=True
+    ).select_related("user")
+    for configuration in configurations.iterator():
+        slot = latest_slot(configuration, now=now)
+        if slot < configuration.modified:
+            continue  # the schedule was set up after this slot: wait for the next one
+        for website in configuration.user.websites.filter(is_active=True):
+            if SEOScan.objects.filter(website=website, scheduled_for=slot).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    scan_start(
+                        user=configuration.user,
+                        website=website,
+                        scan_type=SEOScan.ScanType.SCHEDULED,
+                        scheduled_for=slot,
+                    )
+            except IntegrityError:
+                continue  # another beat tick or worker queued this slot first
+            except QuotaExceeded:
+                logger.info("scheduled audit skipped for %s: no audits left", website.url)
+                break
+            queued += 1
+    return queued

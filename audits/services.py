@@ -1,0 +1,503 @@
+"""Writes for audits: start, run, cancel and recover scans.
+
+`scan_run` is the whole pipeline a worker runs: claim the scan (so a re-delivered task never
+crawls twice), crawl and store pages in batches as they arrive, run the cross-page checks as
+database queries, score, and write the report. Progress (0-100 and a step name) and a
+heartbeat are written as it goes, so a scan whose worker dies is noticed and retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import crawl_settings
+from .checks import run_page_checks, run_site_checks
+from .checks.indexability import robots_blocked_bots
+from .engine.crawler import CrawlRunner, CrawlSettings, FinishReason, PageRecord
+from .engine.urls import normalize_url, same_site
+from .models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
+from .scoring import recommendations_build, scan_scores
+from .storage import page_inlinks_update, page_links_build, page_result_build
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 100
+BATCH_SECONDS = 1.0
+
+
+class QuotaExceeded(PermissionDenied):
+    pass
+
+
+def website_url_clean(url: str) -> str:
+    """A normalised http(s) URL, or ValidationError with a message a customer can act on."""
+    candidate = (url or "").strip()
+    if candidate and "://" not in candidate:
+        candidate = "https://" + candidate
+    normalized = normalize_url(candidate)
+    if normalized is None:
+        raise ValidationError(
+            _("“%(url)s” is not a web address. Use one like https://example.com."),
+            params={"url": url},
+            code="invalid_url",
+        )
+    return normalized
+
+
+@transaction.atomic
+def scan_start(
+    *,
+    user,
+    website: Website,
+    scan_type: str = SEOScan.ScanType.MANUAL,
+    max_pages: int = crawl_settings.DEFAULT_MAX_PAGES,
+    max_depth: int = crawl_settings.DEFAULT_MAX_DEPTH,
+    render_js: bool = False,
+    crawl_options: dict | None = None,
+    scheduled_for=None,
+) -> SEOScan:
+    """Create a pending scan and queue it on commit. Returns at once."""
+    if website.user_id != user.pk:
+        raise PermissionDenied("This website belongs to another account.")
+    if not website.is_active:
+        raise ValidationError(_("This website is deactivated. Activate it to audit it again."))
+    # Lock the user row so two quick clicks cannot both spend the last free audit.
+    locked_user = type(user).objects.select_for_update().get(pk=user.pk)
+    if locked_user.free_usage <= 0:
+        raise QuotaExceeded(_("You have used all your free audits."))
+    locked_user.free_usage = F("free_usage") - 1
+    locked_user.save(update_fields=["free_usage"])
+    scan = SEOScan.objects.create(
+        website=website,
+        user=user,
+        url=website.url,
+        scan_type=scan_type,
+        max_pages=max_pages,
+        max_depth=max_depth,
+        render_js=render_js,
+        crawl_options=crawl_options or {},
+        scheduled_for=scheduled_for,
+        progress_step=_("Waiting for a free worker"),
+    )
+    scan_enqueue(scan=scan)
+    return scan
+
+
+def scan_enqueue(*, scan: SEOScan) -> None:
+    from .tasks import run_scan
+
+    transaction.on_commit(lambda: run_scan.delay(scan.pk))
+
+
+def scan_cancel(*, scan: SEOScan, user) -> SEOScan:
+    """Ask a running scan to stop; a pending one is cancelled at once."""
+    if scan.user_id != user.pk:
+        raise PermissionDenied("This audit belongs to another account.")
+    SEOScan.objects.filter(pk=scan.pk, status=SEOScan.Status.PENDING).update(
+        status=SEOScan.Status.CANCELLED,
+        completed_at=timezone.now(),
+        progress_step=_("Cancelled"),
+    )
+    SEOScan.objects.filter(pk=scan.pk, status=SEOScan.Status.PROCESSING).update(
+        cancel_requested=True
+    )
+    scan.refresh_from_db()
+    return scan
+
+
+def _claim(scan_id: int) -> SEOScan | None:
+    """Move the scan to processing if nobody else runs it; None if there is nothing to do."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=crawl_settings.STUCK_AFTER_SECONDS)
+    claimable = models.Q(status=SEOScan.Status.PENDING) | models.Q(
+        status=SEOScan.Status.PROCESSING, heartbeat_at__lt=stale
+    )
+    claimed = SEOScan.objects.filter(
+        claimable, pk=scan_id, attempts__lt=crawl_settings.MAX_ATTEMPTS
+    ).update(
+        status=SEOScan.Status.PROCESSING,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress=1,
+        progress_step="Starting",
+        error_message="",
+    )
+    if not claimed:
+        return None
+    scan = SEOScan.objects.get(pk=scan_id)
+    if scan.attempts > 1:
+        # A previous worker died mid-crawl: start again from a clean slate.
+        _scan_rows_delete(scan)
+    return scan
+
+
+def _scan_rows_delete(scan: SEOScan) -> None:
+    Finding.objects.filter(scan=scan).delete()
+    PageLink.objects.filter(scan=scan).delete()
+    PageResult.objects.filter(scan=scan).delete()
+    SEOReport.objects.filter(scan=scan).delete()
+
+
+def _progress(scan: SEOScan, *, progress: int, step: str, **fields) -> bool:
+    """Write progress and a heartbeat; returns True when the customer asked to cancel."""
+    SEOScan.objects.filter(pk=scan.pk).update(
+        progress=progress, progress_step=step, heartbeat_at=timezone.now(), **fields
+    )
+    return SEOScan.objects.filter(pk=scan.pk, cancel_requested=True).exists()
+
+
+def crawl_settings_for(scan: SEOScan) -> CrawlSettings:
+    options = scan.crawl_options or {}
+    return CrawlSettings(
+        start_url=normalize_url(scan.url) or scan.url,
+        user_agent=options.get("user_agent") or crawl_settings.bot_user_agent(),
+        max_pages=scan.max_pages,
+        max_depth=scan.max_depth,
+        render_js=scan.render_js,
+        time_budget_seconds=options.get(
+            "time_budget_seconds", crawl_settings.DEFAULT_TIME_BUDGET_SECONDS
+        ),
+        request_timeout_seconds=options.get(
+            "request_timeout_seconds", crawl_settings.DEFAULT_REQUEST_TIMEOUT_SECONDS
+        ),
+        max_response_bytes=options.get(
+            "max_response_bytes", crawl_settings.DEFAULT_MAX_RESPONSE_BYTES
+        ),
+        concurrency=options.get("concurrency", crawl_settings.DEFAULT_CONCURRENCY),
+        delay_seconds=options.get("delay_seconds", 0.0),
+        obey_robots=options.get("obey_robots", True),
+        include_subdomains=options.get("include_subdomains", False),
+        include_patterns=tuple(options.get("include_patterns", ())),
+        exclude_patterns=tuple(options.get("exclude_patterns", ())),
+    )
+
+
+@dataclass
+class _PageBatch:
+    """Pages waiting to be written, with their findings and links."""
+
+    pages: list[PageResult] = field(default_factory=list)
+    findings: list[list[Finding]] = field(default_factory=list)
+    links: list[list[PageLink]] = field(default_factory=list)
+    started: float = field(default_factory=time.monotonic)
+
+    def due(self) -> bool:
+        return len(self.pages) >= BATCH_SIZE or (
+            self.pages and time.monotonic() - self.started >= BATCH_SECONDS
+        )
+
+    @transaction.atomic
+    def write(self) -> int:
+        if not self.pages:
+            return 0
+        PageResult.objects.bulk_create(self.pages, batch_size=BATCH_SIZE)
+        findings, links = [], []
+        for page, page_findings, page_links in zip(
+            self.pages, self.findings, self.links, strict=True
+        ):
+            for finding in page_findings:
+                finding.page_id = page.pk
+            for link in page_links:
+                link.source_id = page.pk
+            findings.extend(page_findings)
+            links.extend(page_links)
+        Finding.objects.bulk_create(findings, batch_size=500)
+        PageLink.objects.bulk_create(links, batch_size=1000)
+        written = len(self.pages)
+        self.pages, self.findings, self.links = [], [], []
+        self.started = time.monotonic()
+        return written
+
+
+class _ScanPipeline:
+    def __init__(self, scan: SEOScan):
+        self.scan = scan
+        self.settings = crawl_settings_for(scan)
+        self.site_is_https = self.settings.start_url.startswith("https://")
+        self.site_roots = [self.settings.start_url]
+        self.stored_urls: set[str] = set()
+
+    def is_internal(self, url: str) -> bool:
+        return any(
+            same_site(url, root, include_subdomains=self.settings.include_subdomains)
+            for root in self.site_roots
+        )
+
+    def build(self, record: PageRecord) -> tuple[PageResult, list[Finding], list[PageLink]]:
+        parser = record.robots.parser if record.robots else None
+        page = page_result_build(
+            scan=self.scan,
+            fetch=record.fetch,
+            facts=record.facts,
+            url=record.url,
+            depth=record.depth,
+            in_sitemap=record.in_sitemap,
+            blocked_by_robots=record.blocked_by_robots,
+            site_is_https=self.site_is_https,
+            is_internal=self.is_internal,
+            robots_blocked_bots=(
+                robots_blocked_bots(can_fetch=parser.can_fetch, url=record.url) if parser else ()
+            ),
+        )
+        if record.body_size:
+            page.bytes = record.body_size  # the page's size, not its compressed transfer size
+        findings = run_page_checks(page)
+        links = (
+            page_links_build(
+                scan=self.scan, page=page, facts=record.facts, is_internal=self.is_internal
+            )
+            if record.facts
+            else []
+        )
+        return page, findings, links
+
+    def crawl(self, runner: CrawlRunner) -> None:
+        batch = _PageBatch()
+        stored = 0
+        last_progress = 0.0
+        try:
+            for record in runner.records():
+                if record is not None and record.url not in self.stored_urls:
+                    self.stored_urls.add(record.url)
+                    if record.depth == 0 and record.fetch and record.fetch.final_url:
+                        self.site_roots.append(record.fetch.final_url)
+                        self.site_is_https = record.fetch.final_url.startswith("https://")
+                    page, findings, links = self.build(record)
+                    batch.pages.append(page)
+                    batch.findings.append(findings)
+                    batch.links.append(links)
+                if batch.due() or (record is None and batch.pages):
+                    stored += batch.write()
+                if time.monotonic() - last_progress >= 1.0:
+                    last_progress = time.monotonic()
+                    fetched = runner.outcome.pages_fetched
+                    share = min(fetched / max(self.scan.max_pages, 1), 1.0)
+                    if _progress(
+                        self.scan,
+                        progress=5 + int(75 * share),
+                        step=_("Crawling pages (%(count)d found)") % {"count": fetched},
+                        pages_crawled=stored,
+                    ):
+                        runner.request_stop(FinishReason.CANCELLED)
+        except SoftTimeLimitExceeded:
+            # The worker's time limit: keep what was found and score it.
+            runner.request_stop(FinishReason.STOPPED)
+            runner.outcome.finished_because = FinishReason.STOPPED
+        batch.write()
+
+    def finish(self, runner: CrawlRunner) -> SEOScan:
+        scan = self.scan
+        outcome = runner.outcome
+        site = outcome.site_facts(
+            start_url=self.settings.start_url, user_agent=self.settings.user_agent
+        )
+        pages = PageResult.objects.filter(scan=scan)
+        page_inlinks_update(scan=scan)
+        if outcome.finished_because == FinishReason.CANCELLED:
+            SEOScan.objects.filter(pk=scan.pk).update(
+                status=SEOScan.Status.CANCELLED,
+                finished_because=outcome.finished_because,
+                pages_crawled=pages.count(),
+                completed_at=timezone.now(),
+                progress_step=_("Cancelled"),
+            )
+            scan.refresh_from_db()
+            return scan
+        if outcome.finished_because == FinishReason.START_URL_FAILED:
+            return scan_fail(
+                scan=scan,
+                message=_("We could not load %(url)s: %(reason)s")
+                % {"url": self.settings.start_url, "reason": outcome.error or _("no answer")},
+                finished_because=outcome.finished_because,
+            )
+        _progress(scan, progress=82, step=_("Checking the whole site"))
+        run_site_checks(scan=scan, site=site)
+        _progress(scan, progress=92, step=_("Scoring"))
+        overall, categories = scan_scores(scan=scan, site=site)
+        _progress(scan, progress=96, step=_("Writing the report"))
+        report_write(
+            scan=scan,
+            site=site,
+            overall=overall,
+            categories=categories,
+            start_url=outcome.final_start_url or self.settings.start_url,
+        )
+        SEOScan.objects.filter(pk=scan.pk).update(
+            status=SEOScan.Status.COMPLETED,
+            progress=100,
+            progress_step=_("Done"),
+            finished_because=outcome.finished_because,
+            pages_crawled=pages.count(),
+            completed_at=timezone.now(),
+            heartbeat_at=timezone.now(),
+        )
+        scan.refresh_from_db()
+        return scan
+
+
+def scan_run(*, scan_id: int, fetcher=None) -> SEOScan | None:
+    """Run a scan end to end. Idempotent: returns None when there is nothing to do."""
+    scan = _claim(scan_id)
+    if scan is None:
+        logger.info("scan %s: nothing to do (already running, finished or given up)", scan_id)
+        return None
+    pipeline = _ScanPipeline(scan)
+    runner = CrawlRunner(pipeline.settings, fetcher=fetcher)
+    try:
+        _progress(scan, progress=3, step=_("Reading robots.txt and sitemaps"))
+        pipeline.crawl(runner)
+        return pipeline.finish(runner)
+    except Exception as exc:
+        logger.exception("scan %s failed", scan_id)
+        return scan_fail(
+            scan=scan,
+            message=_(
+                "Something went wrong on our side while auditing (%(error)s). "
+                "Nothing was charged; please try again."
+            )
+            % {"error": type(exc).__name__},
+        )
+
+
+def report_write(
+    *, scan: SEOScan, site: dict, overall: int, categories: dict, start_url: str
+) -> SEOReport:
+    """The report: headline facts of the start page plus the site summary."""
+    start = (
+        PageResult.objects.filter(scan=scan, url=start_url).first()
+        or PageResult.objects.filter(scan=scan).order_by("id").first()
+    )
+    robots = site.get("robots_txt") or {}
+    sitemaps = site.get("sitemaps") or []
+    working_sitemap = next((s for s in sitemaps if s.get("ok")), None)
+    totals = PageResult.objects.filter(scan=scan).aggregate(
+        images=models.Sum("images_total"), without_alt=models.Sum("images_without_alt")
+    )
+    summary = {
+        "pages": PageResult.objects.filter(scan=scan).count(),
+        "indexable_pages": PageResult.objects.filter(scan=scan, indexable=True).count(),
+        "findings": Finding.objects.filter(scan=scan).count(),
+        "by_severity": dict(
+            Finding.objects.filter(scan=scan)
+            .values_list("severity")
+            .annotate(n=Count("id"))
+            .values_list("severity", "n")
+        ),
+        "performance": "not_measured",
+        "finished_because": scan.finished_because or site.get("finished_because"),
+    }
+    defaults = {
+        "overall_score": overall,
+        "category_scores": categories,
+        "site": site,
+        "summary": summary,
+        "recommendations": {
+            "en": recommendations_build(scan=scan, language="en"),
+            "nl": recommendations_build(scan=scan, language="nl"),
+        },
+        "has_robots_txt": bool(robots.get("exists")),
+        "robots_txt_url": robots.get("url") or "",
+        "has_sitemap": working_sitemap is not None,
+        "sitemap_url": (working_sitemap or {}).get("url", ""),
+        "has_ssl": bool((site.get("https") or {}).get("start_is_https")),
+        "total_images": totals["images"] or 0,
+        "images_without_alt": totals["without_alt"] or 0,
+    }
+    if start is not None:
+        defaults |= _headline_fields(start)
+    report, _created = SEOReport.objects.update_or_create(scan=scan, defaults=defaults)
+    return report
+
+
+def _headline_fields(page: PageResult) -> dict:
+    facts = page.facts or {}
+    title = page.title or ""
+    description = page.meta_description or ""
+    return {
+        "title": page.title,
+        "title_score": _length_score(len(title), good=(30, 60)),
+        "meta_description": page.meta_description,
+        "meta_description_score": _length_score(len(description), good=(70, 160)),
+        "h1_tags": page.h1,
+        "h1_score": 100 if len(page.h1) == 1 else (50 if page.h1 else 0),
+        "h2_tags": [text for level, text in facts.get("headings", []) if level == 2][:20],
+        "canonical_url": page.canonical,
+        "og_title": (page.og or {}).get("title") or "",
+        "og_description": (page.og or {}).get("description") or "",
+        "og_image": (page.og or {}).get("image") or "",
+        "twitter_card": (page.twitter or {}).get("card") or "",
+        "twitter_title": (page.twitter or {}).get("title") or "",
+        "twitter_description": (page.twitter or {}).get("description") or "",
+        "twitter_image": (page.twitter or {}).get("image") or "",
+        "structured_data": page.jsonld_types,
+    }
+
+
+def _length_score(length: int, *, good: tuple[int, int]) -> int:
+    """100 inside the recommended length range, less the further outside, 0 when empty."""
+    low, high = good
+    if length == 0:
+        return 0
+    if low <= length <= high:
+        return 100
+    distance = low - length if length < low else length - high
+    return max(20, 100 - int(100 * distance / high))
+
+
+def scan_fail(*, scan: SEOScan, message: str, finished_because: str = "") -> SEOScan:
+    """Mark a scan failed with a message for the customer, and give the free audit back."""
+    with transaction.atomic():
+        updated = (
+            SEOScan.objects.filter(pk=scan.pk)
+            .exclude(
+                status__in=[
+                    SEOScan.Status.COMPLETED,
+                    SEOScan.Status.FAILED,
+                    SEOScan.Status.CANCELLED,
+                ]
+            )
+            .update(
+                status=SEOScan.Status.FAILED,
+                error_message=message,
+                finished_because=finished_because,
+                completed_at=timezone.now(),
+                progress_step=_("Failed"),
+            )
+        )
+        if updated:
+            type(scan.user).objects.filter(pk=scan.user_id).update(free_usage=F("free_usage") + 1)
+    scan.refresh_from_db()
+    return scan
+
+
+def scans_recover_stuck() -> dict[str, int]:
+    """Retry or fail scans whose worker died: no heartbeat for STUCK_AFTER_SECONDS."""
+    stale = timezone.now() - timedelta(seconds=crawl_settings.STUCK_AFTER_SECONDS)
+    stuck = SEOScan.objects.filter(status=SEOScan.Status.PROCESSING, heartbeat_at__lt=stale)
+    retried = failed = 0
+    for scan in stuck:
+        if scan.attempts < crawl_settings.MAX_ATTEMPTS:
+            scan_enqueue(scan=scan)
+            retried += 1
+        else:
+            scan_fail(
+                scan=scan,
+                message=_(
+                    "The audit stopped responding twice (its worker was restarted), so we "
+                    "stopped trying. Nothing was charged; please start it again."
+                ),
+                finished_because="worker_lost",
+            )
+            failed += 1
+    return {"retried": retried, "failed": failed}

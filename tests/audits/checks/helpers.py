@@ -1,0 +1,177 @@
+"""Helpers for the check tests: real FetchResults and HTML, as the crawler produces them."""
+
+from __future__ import annotations
+
+from audits.checks import run_page_checks
+from audits.engine.fetch import FetchResult, RedirectHop
+from audits.models import Finding
+
+SITE = "https://example.com"
+
+
+def html_page(
+    body: str = "",
+    *,
+    head: str = "",
+    lang: str | None = "en",
+) -> str:
+    """An HTML document; ``head`` and ``body`` are inserted as given."""
+    lang_attribute = f' lang="{lang}"' if lang is not None else ""
+    return f"<!doctype html><html{lang_attribute}><head>{head}</head><body>{body}</body></html>"
+
+
+def fetch_result(
+    url: str,
+    *,
+    body: str | bytes = b"",
+    status_code: int | None = 200,
+    content_type: str | None = "text/html",
+    headers: dict[str, str] | None = None,
+    redirect_chain: list[tuple[str, int]] | None = None,
+    final_url: str | None = None,
+    ttfb_ms: int | None = 120,
+    error: str | None = None,
+    error_detail: str | None = None,
+    truncated: bool = False,
+) -> FetchResult:
+    raw = body.encode() if isinstance(body, str) else body
+    return FetchResult(
+        requested_url=url,
+        final_url=final_url or url,
+        status_code=status_code,
+        redirect_chain=[RedirectHop(hop_url, code) for hop_url, code in redirect_chain or ()],
+        headers={"content-type": content_type or "", **(headers or {})},
+        body=raw,
+        truncated=truncated,
+        ttfb_ms=ttfb_ms,
+        elapsed_ms=(ttfb_ms or 0) + 20,
+        bytes_downloaded=len(raw),
+        content_type=content_type,
+        error=error,
+        error_detail=error_detail,
+    )
+
+
+def is_internal(url: str) -> bool:
+    return url.startswith(SITE)
+
+
+def failed_checks(page) -> set[str]:
+    return {finding.check_id for finding in run_page_checks(page)}
+
+
+def finding_details(page, check_id: str) -> str:
+    return "\n".join(f.detail for f in run_page_checks(page) if f.check_id == check_id)
+
+
+def site_findings(scan, check_id: str) -> list[Finding]:
+    return list(Finding.objects.filter(scan=scan, check_id=check_id).order_by("id"))
+
+
+# A page that passes every page check; tests change one thing at a time.
+CLEAN_TITLE = "Handmade oak dining tables"
+CLEAN_DESCRIPTION = (
+    "Solid oak dining tables built by hand in our Utrecht workshop, made to measure and "
+    "delivered across the Netherlands."
+)
+CLEAN_TEXT = " ".join(
+    f"Paragraph {n} explains how we select, dry and finish the oak for every table."
+    for n in range(20)
+)
+
+
+def clean_head(
+    *,
+    title: str | None = CLEAN_TITLE,
+    description: str | None = CLEAN_DESCRIPTION,
+    viewport: bool = True,
+    social: bool = True,
+    extra: str = "",
+) -> str:
+    parts = []
+    if title is not None:
+        parts.append(f"<title>{title}</title>")
+    if description is not None:
+        parts.append(f'<meta name="description" content="{description}">')
+    if viewport:
+        parts.append('<meta name="viewport" content="width=device-width, initial-scale=1">')
+    if social:
+        parts.append(
+            '<meta property="og:title" content="Oak tables">'
+            '<meta property="og:description" content="Made by hand">'
+            '<meta property="og:image" content="https://example.com/table.jpg">'
+            '<meta name="twitter:card" content="summary_large_image">'
+        )
+    parts.append(extra)
+    return "".join(parts)
+
+
+def clean_page(
+    *,
+    body: str = "",
+    h1: str | None = "Oak dining tables",
+    text: str = CLEAN_TEXT,
+    lang: str | None = "en",
+    **head_options,
+) -> str:
+    heading = f"<h1>{h1}</h1>" if h1 is not None else ""
+    return html_page(f"{heading}<p>{text}</p>{body}", head=clean_head(**head_options), lang=lang)
+
+
+def site_facts(**overrides) -> dict:
+    """The `site` dict the crawler hands to the site checks, for a healthy https site."""
+    site = {
+        "start_url": f"{SITE}/",
+        "final_start_url": f"{SITE}/",
+        "finished_because": "completed",
+        "robots_txt": {
+            "url": f"{SITE}/robots.txt",
+            "status_code": 200,
+            "exists": True,
+            "error": None,
+            "problems": [],
+            "sitemaps": [f"{SITE}/sitemap.xml"],
+            "crawl_delay": None,
+            "blocks_all": False,
+        },
+        "sitemaps": [
+            {
+                "url": f"{SITE}/sitemap.xml",
+                "status_code": 200,
+                "ok": True,
+                "error": None,
+                "urls_listed": 3,
+                "source": "robots.txt",
+            }
+        ],
+        "https": {
+            "start_is_https": True,
+            "http_redirects_to_https": True,
+            "certificate": {
+                "valid": True,
+                "days_to_expiry": 80,
+                "not_after": "2027-02-01T00:00:00+00:00",
+                "issuer": "R11",
+                "error": None,
+            },
+            "hsts": "max-age=31536000",
+        },
+    }
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(site.get(key), dict):
+            site[key] = {**site[key], **value}
+        else:
+            site[key] = value
+    return site
+
+
+def distinct_page(number: int, **options) -> str:
+    """A clean page whose title, description and text differ from every other number's."""
+    options.setdefault("title", f"Oak table model {number:03d} made to measure")
+    options.setdefault(
+        "description",
+        f"Model {number:03d}: a solid oak dining table built by hand in Utrecht, "
+        "made to measure and delivered to your door.",
+    )
+    options.setdefault("text", f"Model {number} notes. {CLEAN_TEXT}")
+    return clean_page(**options)

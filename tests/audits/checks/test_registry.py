@@ -1,0 +1,105 @@
+"""The registry refuses incomplete checks; docs/checks.md matches it; page checks are fast."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audits.checks import get_check, run_page_checks
+from audits.checks.reference import checks_markdown
+from audits.checks.registry import register
+from audits.management.commands.checks_doc import checks_doc_path
+from audits.storage import page_result_build
+from tests.audits.checks.helpers import SITE, clean_page, fetch_result
+
+TEXT = {"en": "Text", "nl": "Tekst"}
+
+
+def metadata(**overrides) -> dict:
+    return {
+        "id": "test-check",
+        "category": "onpage",
+        "severity": "warning",
+        "weight": 1,
+        "title": TEXT,
+        "failure_title": TEXT,
+        "why": TEXT,
+        "how_to_fix": TEXT,
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"category": "speed"}, "category must be one of"),
+        ({"severity": "major"}, "severity must be one of"),
+        ({"weight": 0}, "weight must be at least 1"),
+        ({"why": {"en": "Because."}}, "why needs a text in each of"),
+        ({"how_to_fix": {"en": "Do it.", "nl": " "}}, "how_to_fix needs a text in each of"),
+        ({"applies_to": "everything"}, "applies_to must be one of"),
+        ({"id": "document-title"}, "the id is taken"),
+    ],
+)
+def test_register_refuses_incomplete_checks(overrides, message):
+    with pytest.raises(ValueError, match=message):
+        register(**metadata(**overrides))(lambda page: [])
+
+
+def test_get_check_and_texts_per_language():
+    check = get_check("missing-h1")
+
+    assert check.text("failure_title", "nl") == "Pagina heeft geen H1-kop"
+    assert check.text("failure_title", "de") == "Page has no H1 heading"  # falls back to EN
+    with pytest.raises(KeyError):
+        get_check("no-such-check")
+
+
+def test_committed_checks_doc_is_up_to_date():
+    assert checks_doc_path().read_text(encoding="utf-8") == checks_markdown(), (
+        "docs/checks.md is stale: run `python manage.py checks_doc`"
+    )
+    call_command("checks_doc", "--check")
+
+
+def test_checks_doc_command_reports_a_stale_file(tmp_path, monkeypatch):
+    stale = tmp_path / "checks.md"
+    stale.write_text("old", encoding="utf-8")
+    monkeypatch.setattr("audits.management.commands.checks_doc.checks_doc_path", lambda: stale)
+
+    with pytest.raises(CommandError, match="out of date"):
+        call_command("checks_doc", "--check")
+    call_command("checks_doc")
+    assert stale.read_text(encoding="utf-8") == checks_markdown()
+
+
+@pytest.mark.django_db
+def test_page_checks_take_microseconds_per_page(scan):
+    """The crawl stores 150+ pages a second: building a row and checking it must be cheap."""
+    from audits.engine.facts import parse_page
+
+    links = "".join(f'<a href="/p{n}">Product {n}</a>' for n in range(150))
+    images = "".join(f'<img src="/i{n}.jpg" alt="Image {n}">' for n in range(30))
+    fetch = fetch_result(f"{SITE}/big", body=clean_page(body=links + images))
+    facts = parse_page(fetch.body, url=fetch.final_url, content_type=fetch.content_type)
+    rounds = 200
+
+    started = time.perf_counter()
+    for _ in range(rounds):
+        page = page_result_build(
+            scan=scan,
+            fetch=fetch,
+            facts=facts,
+            url=f"{SITE}/big",
+            depth=1,
+            in_sitemap=False,
+            blocked_by_robots=False,
+            site_is_https=True,
+            is_internal=lambda url: url.startswith(SITE),
+        )
+        run_page_checks(page)
+    per_page = (time.perf_counter() - started) / rounds
+
+    assert per_page < 0.002, f"{per_page * 1e6:.0f} µs per page"
