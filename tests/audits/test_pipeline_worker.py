@@ -40,9 +40,7 @@ def test_audit_queued_on_commit_completes_in_a_real_worker(make_user, celery_wor
     assert scan.report.overall_score > 0
 
 
-def test_a_worker_killed_mid_audit_loses_nothing(
-    make_user, celery_worker_process, django_capture_on_commit_callbacks
-):
+def test_a_worker_killed_mid_audit_loses_nothing(make_user, celery_worker_process):
     """kill -9 the worker during a crawl; the stuck scan is re-queued and finished by another."""
     from audits.tasks import run_scan
 
@@ -51,8 +49,10 @@ def test_a_worker_killed_mid_audit_loses_nothing(
         website = Website.objects.create(user=user, url=site.url + "/", name="Slow")
         # A worker of its own, on a queue of its own, so the session's worker keeps out.
         doomed = start_celery_worker("doomed-worker", queues="doomed")
-        with django_capture_on_commit_callbacks(execute=False):
-            scan = scan_start(user=user, website=website, crawl_options={"concurrency": 2})
+        # Queued by hand to the doomed worker's queue (scan_start would use the default one).
+        scan = SEOScan.objects.create(
+            website=website, user=user, url=website.url, crawl_options={"concurrency": 2}
+        )
         run_scan.apply_async((scan.pk,), queue="doomed")
 
         def crawling():
