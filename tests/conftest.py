@@ -127,9 +127,13 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.1):
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    """Debian's Chromium driven by Playwright; never a downloaded browser.
+
+    Module-scoped: Playwright's sync API keeps an asyncio loop running in the main thread
+    while it is open, which would break later tests that call asyncio.run().
+    """
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
