@@ -343,7 +343,16 @@ class _ScanPipeline:
             heartbeat_at=timezone.now(),
         )
         scan.refresh_from_db()
+        _after_completion(scan)
         return scan
+
+
+def _after_completion(scan: SEOScan) -> None:
+    """The PDF in the owner's language is rendered by a worker once the report exists."""
+    from .pdf_tasks import render_report_pdf
+
+    language = scan.user.preferred_language or "en"
+    transaction.on_commit(lambda: render_report_pdf.delay(scan.pk, language))
 
 
 def scan_run(*, scan_id: int, fetcher=None) -> SEOScan | None:

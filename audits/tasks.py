@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .pdf_tasks import render_report_pdf  # noqa: F401  (registered with the worker here)
 
 
 @shared_task(

@@ -1,0 +1,180 @@
+"""CSV exports of an audit's findings and pages, streamed row by row.
+
+The generators read the database in chunks (``.iterator(chunk_size=2000)``) and yield one CSV
+line at a time, so a StreamingHttpResponse sends an audit of any size in constant memory.
+The header row is plain UTF-8 without a byte-order mark.
+
+Cells that start with ``= + - @`` (or a tab or carriage return) get a leading apostrophe:
+page titles and URLs come from the audited site, and a spreadsheet would otherwise run them as
+formulas (https://owasp.org/www-community/attacks/CSV_Injection).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import Count
+from django.http import StreamingHttpResponse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from .charts import category_label, severity_label
+from .checks.registry import get_check
+from .models import Finding, PageResult, SEOScan
+
+CHUNK_SIZE = 2000
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Line:
+    """A file-like object whose write() hands back the line csv.writer formatted."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
+    """Each row as one CSV line (RFC 4180 quoting, CRLF line ends)."""
+    writer = csv.writer(_Line())
+    for row in rows:
+        yield writer.writerow([_cell(value) for value in row])
+
+
+def check_title(check_id: str, language: str) -> str:
+    """The check's failure title ("Page has no H1 heading") in the language, or its id."""
+    try:
+        return get_check(check_id).text("failure_title", language)
+    except KeyError:
+        # A check removed since the audit ran: its findings keep their id.
+        return check_id
+
+
+def findings_csv(*, scan: SEOScan, language: str) -> Iterator[str]:
+    """One line per finding: check id, check title, severity, category, URL, detail."""
+    with override(language):
+        header = [_("Check"), _("Issue"), _("Severity"), _("Category"), _("URL"), _("Detail")]
+        site_wide = _("Whole site")
+        severities = {key: severity_label(key) for key in Finding.Severity.values}
+    titles: dict[str, str] = {}
+    categories: dict[str, str] = {}
+
+    def rows() -> Iterator[list[Any]]:
+        yield header
+        findings = (
+            Finding.objects.filter(scan=scan)
+            .order_by("check_id", "page_id", "id")
+            .values_list("check_id", "severity", "category", "page__url", "detail")
+            .iterator(chunk_size=CHUNK_SIZE)
+        )
+        for check_id, severity, category, url, detail in findings:
+            if check_id not in titles:
+                titles[check_id] = check_title(check_id, language)
+            if category not in categories:
+                with override(language):
+                    categories[category] = category_label(category)
+            yield [
+                check_id,
+                titles[check_id],
+                severities.get(severity, severity),
+                categories[category],
+                url or site_wide,
+                detail,
+            ]
+
+    return csv_lines(rows())
+
+
+def pages_csv(*, scan: SEOScan, language: str = "en") -> Iterator[str]:
+    """One line per crawled URL with its status (or fetch error) and headline facts."""
+    with override(language):
+        header = [
+            _("URL"),
+            _("Status"),
+            _("Final URL"),
+            _("Depth"),
+            _("Title"),
+            _("Meta description"),
+            _("H1 count"),
+            _("Words"),
+            _("Indexable"),
+            _("In sitemap"),
+            _("Links in"),
+            _("TTFB (ms)"),
+            _("Findings"),
+        ]
+        yes, no = _("yes"), _("no")
+
+    def rows() -> Iterator[list[Any]]:
+        yield header
+        pages = (
+            PageResult.objects.filter(scan=scan)
+            .annotate(findings_count=Count("findings"))
+            .order_by("id")
+            .values_list(
+                "url",
+                "status_code",
+                "error",
+                "final_url",
+                "depth",
+                "title",
+                "meta_description",
+                "h1",
+                "word_count",
+                "indexable",
+                "in_sitemap",
+                "inlinks",
+                "ttfb_ms",
+                "findings_count",
+            )
+            .iterator(chunk_size=CHUNK_SIZE)
+        )
+        for (
+            url,
+            status,
+            error,
+            final_url,
+            depth,
+            title,
+            description,
+            h1,
+            words,
+            indexable,
+            in_sitemap,
+            inlinks,
+            ttfb_ms,
+            findings_count,
+        ) in pages:
+            yield [
+                url,
+                error if status is None else status,
+                final_url,
+                "" if depth is None else depth,
+                title or "",
+                description or "",
+                len(h1) if isinstance(h1, list) else 0,
+                words,
+                yes if indexable else no,
+                yes if in_sitemap else no,
+                inlinks,
+                "" if ttfb_ms is None else ttfb_ms,
+                findings_count,
+            ]
+
+    return csv_lines(rows())
+
+
+def csv_response(*, rows: Iterable[str], filename: str) -> StreamingHttpResponse:
+    """Stream CSV lines (from findings_csv or pages_csv) as a download named ``filename``."""
+    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
