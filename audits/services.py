@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import crawl_settings
@@ -72,7 +73,7 @@ def scan_start(
     if not website.is_active:
         raise ValidationError(_("This website is deactivated. Activate it to audit it again."))
     # Lock the user row so two quick clicks cannot both spend the last free audit.
-    locked_user = type(user).objects.select_for_update().get(pk=user.pk)
+    locked_user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if locked_user.free_usage <= 0:
         raise QuotaExceeded(_("You have used all your free audits."))
     locked_user.free_usage = F("free_usage") - 1
@@ -348,11 +349,19 @@ class _ScanPipeline:
 
 
 def _after_completion(scan: SEOScan) -> None:
-    """The PDF in the owner's language is rendered by a worker once the report exists."""
+    """The PDF in the owner's language is rendered once the report exists; then we tell them."""
     from .pdf_tasks import render_report_pdf
 
     language = scan.user.preferred_language or "en"
     transaction.on_commit(lambda: render_report_pdf.delay(scan.pk, language))
+    _announce(scan)
+
+
+def _announce(scan: SEOScan) -> None:
+    """In-app notification and email (audit complete or failed), sent by a worker."""
+    from vivaseo_site.notifications.tasks import notify_scan_finished
+
+    transaction.on_commit(lambda: notify_scan_finished.delay(scan.pk))
 
 
 def scan_run(*, scan_id: int, fetcher=None) -> SEOScan | None:
@@ -361,6 +370,12 @@ def scan_run(*, scan_id: int, fetcher=None) -> SEOScan | None:
     if scan is None:
         logger.info("scan %s: nothing to do (already running, finished or given up)", scan_id)
         return None
+    # Steps and messages are stored as text: write them in the owner's language.
+    with translation.override(scan.user.preferred_language or "en"):
+        return _scan_run_claimed(scan, fetcher=fetcher)
+
+
+def _scan_run_claimed(scan: SEOScan, *, fetcher=None) -> SEOScan:
     pipeline = _ScanPipeline(scan)
     runner = CrawlRunner(pipeline.settings, fetcher=fetcher)
     try:
@@ -368,7 +383,9 @@ def scan_run(*, scan_id: int, fetcher=None) -> SEOScan | None:
         pipeline.crawl(runner)
         return pipeline.finish(runner)
     except Exception as exc:
-        logger.exception("scan %s failed", scan_id)
+        logger.exception("scan %s failed", scan.pk)
+        if not SEOScan.objects.filter(pk=scan.pk).exists():
+            return None  # the website was deleted while it was being audited
         return scan_fail(
             scan=scan,
             message=_(
@@ -485,7 +502,8 @@ def scan_fail(*, scan: SEOScan, message: str, finished_because: str = "") -> SEO
             )
         )
         if updated:
-            type(scan.user).objects.filter(pk=scan.user_id).update(free_usage=F("free_usage") + 1)
+            get_user_model().objects.filter(pk=scan.user_id).update(free_usage=F("free_usage") + 1)
+            _announce(scan)
     scan.refresh_from_db()
     return scan
 

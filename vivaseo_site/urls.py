@@ -11,6 +11,8 @@ from vivaseo_site.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # VivaSEOBot's user agent links here (no language prefix: the address is in every request).
+    path("bot", core_views.bot, name="bot"),
     # Staff sign in through allauth (rate limits, verification); Wagtail's own form is unused.
     path(
         "admin/login/",
@@ -19,7 +21,7 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
 ]
 
 if settings.DEBUG:
@@ -27,6 +29,7 @@ if settings.DEBUG:
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
+    path("app/", include("vivaseo_site.app_urls")),
     # Wagtail's page serving stays last: it matches every remaining path.
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -64,3 +64,22 @@ def test_customers_cannot_enter_the_admin(client, site_tree, make_user):
     client.force_login(user)
     response = client.get("/admin/")
     assert response.status_code in (302, 403)
+
+
+def test_bot_page_explains_the_crawler_and_how_to_block_it(client, site_tree):
+    from audits.crawl_settings import bot_user_agent
+
+    response = client.get("/bot")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "User-agent: VivaSEOBot" in html
+    assert bot_user_agent() in html and bot_user_agent().endswith("/bot)")
+
+
+def test_language_switch_is_remembered_for_a_signed_in_user(client, site_tree, make_user):
+    user = make_user(email="switcher@example.com")
+    client.force_login(user)
+    response = client.post("/i18n/setlang/", {"language": "nl", "next": "/en/app/"})
+    assert response["Location"] == "/nl/app/"
+    user.refresh_from_db()
+    assert user.preferred_language == "nl"

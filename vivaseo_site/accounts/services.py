@@ -71,3 +71,57 @@ def demo_users_ensure() -> tuple[DemoAccount, ...]:
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )
     return DEMO_ACCOUNTS
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    timezone: str,
+) -> User:
+    """Name and language on the user; the time zone lives on its ScanConfiguration (the
+    schedule and the dashboard's dates both use it)."""
+    user.first_name = first_name.strip()
+    user.last_name = last_name.strip()
+    user.preferred_language = preferred_language
+    user.save(update_fields=["first_name", "last_name", "preferred_language", "modified"])
+    configuration = scan_configuration_ensure(user=user)
+    configuration.timezone = timezone
+    configuration.save(update_fields=["timezone", "modified"])
+    return user
+
+
+SCAN_CONFIGURATION_FIELDS = (
+    "scheduled_scans_enabled",
+    "frequency",
+    "time_of_day",
+    "timezone",
+    "notification_email",
+    "email_notifications",
+)
+
+
+def scan_configuration_update(*, user: User, **values) -> ScanConfiguration:
+    """Set the schedule and notification settings; unknown names are a programming error."""
+    unknown = set(values) - set(SCAN_CONFIGURATION_FIELDS)
+    if unknown:
+        raise TypeError(f"Not ScanConfiguration settings: {sorted(unknown)}")
+    configuration = scan_configuration_ensure(user=user)
+    for name, value in values.items():
+        setattr(configuration, name, value)
+    configuration.save(update_fields=[*values, "modified"])
+    return configuration
+
+
+@transaction.atomic
+def user_delete(*, user: User) -> None:
+    """Delete the account and everything it owns (websites, audits, reports and their PDF
+    files, notifications, tickets, schedules); email log rows stay, without the user."""
+    from audits.models import SEOReport
+    from audits.websites import report_files_delete_on_commit
+
+    report_files_delete_on_commit(reports=SEOReport.objects.filter(scan__user=user))
+    user.delete()

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "vivaseo_site.core.context_processors.site",
+                "vivaseo_site.notifications.context_processors.notifications",
             ],
         },
     },
@@ -169,7 +170,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
+# A URL name, so customers land on the dashboard in their language (/en/app/, /nl/app/).
+LOGIN_REDIRECT_URL = "dashboard:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
 # --- Internationalisation -----------------------------------------------------------------

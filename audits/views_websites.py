@@ -1,0 +1,125 @@
+"""Customer dashboard: the user's websites. Views stay thin; the work is in audits.websites."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from vivaseo_site.dashboard import customer_view, paginate, post_only
+
+from . import website_selectors, websites
+from .forms import ScanStartForm, WebsiteAddForm, WebsiteEditForm
+from .models import Website
+
+
+def _website_or_404(request, pk: int) -> Website:
+    return get_object_or_404(Website, user=request.user, pk=pk)
+
+
+@customer_view
+def website_list(request):
+    page = paginate(request, website_selectors.websites_for_user(user=request.user))
+    return render(
+        request,
+        "dashboard/websites/list.html",
+        {"page_obj": page, "websites": page.object_list, "nav": "websites"},
+    )
+
+
+@customer_view
+def website_add(request):
+    form = WebsiteAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = websites.website_create(
+                user=request.user,
+                url=form.cleaned_data["url"],
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+            )
+        except ValidationError as error:
+            form.add_error("url", error)
+        else:
+            if created.scan is not None:
+                messages.success(
+                    request,
+                    _("%(site)s was added. Its first audit has started.")
+                    % {"site": created.website},
+                )
+                return redirect("dashboard:scan_detail", pk=created.scan.pk)
+            messages.warning(request, created.audit_problem)
+            return redirect("dashboard:website_detail", pk=created.website.pk)
+    return render(request, "dashboard/websites/add.html", {"form": form, "nav": "websites"})
+
+
+@customer_view
+def website_detail(request, pk: int):
+    try:
+        website = website_selectors.website_for_user(user=request.user, pk=pk)
+    except Website.DoesNotExist as error:
+        raise Http404 from error
+    scans = paginate(request, website_selectors.scans_for_website(website=website))
+    return render(
+        request,
+        "dashboard/websites/detail.html",
+        {
+            "website": website,
+            "page_obj": scans,
+            "scans": scans.object_list,
+            "trend": website_selectors.score_trend(website.latest_score, website.previous_score),
+            "start_form": ScanStartForm(),
+            "nav": "websites",
+        },
+    )
+
+
+@customer_view
+def website_edit(request, pk: int):
+    website = _website_or_404(request, pk)
+    form = WebsiteEditForm(
+        request.POST or None,
+        initial={"name": website.name, "description": website.description},
+    )
+    if request.method == "POST" and form.is_valid():
+        websites.website_update(website=website, **form.cleaned_data)
+        messages.success(request, _("Your changes were saved."))
+        return redirect("dashboard:website_detail", pk=website.pk)
+    return render(
+        request,
+        "dashboard/websites/edit.html",
+        {"form": form, "website": website, "nav": "websites"},
+    )
+
+
+@customer_view
+def website_set_active(request, pk: int):
+    website = _website_or_404(request, pk)
+    if refused := post_only(request):
+        return refused
+    is_active = request.POST.get("active") == "1"
+    websites.website_set_active(website=website, is_active=is_active)
+    if is_active:
+        messages.success(request, _("%(site)s is active again.") % {"site": website})
+    else:
+        messages.success(
+            request,
+            _("%(site)s is deactivated: it keeps its history but is not audited.")
+            % {"site": website},
+        )
+    return redirect("dashboard:website_detail", pk=website.pk)
+
+
+@customer_view
+def website_delete(request, pk: int):
+    website = _website_or_404(request, pk)
+    if request.method == "POST":
+        name = str(website)
+        websites.website_delete(website=website)
+        messages.success(request, _("%(site)s and all its audits were deleted.") % {"site": name})
+        return redirect("dashboard:website_list")
+    return render(
+        request,
+        "dashboard/websites/delete.html",
+        {"website": website, "scan_count": website.scans.count(), "nav": "websites"},
+    )

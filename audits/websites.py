@@ -1,0 +1,208 @@
+"""Writes for a customer's websites: add (which starts the first audit), edit, (de)activate,
+delete, and starting an audit from the dashboard.
+
+The address check runs before any transaction: resolving a name can take a while, and an
+SQLite write transaction must not wait on DNS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from . import crawl_settings
+from .engine.safety import UnsafeAddressError, resolve_and_vet
+from .models import SEOReport, SEOScan, Website
+from .services import QuotaExceeded, scan_start, website_url_clean
+
+logger = logging.getLogger(__name__)
+
+RESOLVE_TIMEOUT_SECONDS = 2.0
+# What the dashboard lets a customer choose until plans set their own limits.
+MAX_PAGES_CHOICES = (10, 25, 50, 100, 200)
+MAX_PAGES_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class WebsiteCreated:
+    website: Website
+    scan: SEOScan | None
+    # Why no audit was started (the quota is used up), for the customer; empty when it was.
+    audit_problem: str = ""
+
+
+def website_address_check(*, url: str, timeout: float = RESOLVE_TIMEOUT_SECONDS) -> None:
+    """Raise ValidationError unless the crawler could connect to ``url``'s host."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        _run(asyncio.wait_for(resolve_and_vet(host, port), timeout=timeout))
+    except UnsafeAddressError as error:
+        logger.info("website refused: %s", error)
+        if error.address:
+            raise ValidationError(
+                _(
+                    "%(host)s leads to %(address)s, which is not a public internet address. "
+                    "VivaSEO only audits public websites."
+                ),
+                params={"host": host, "address": error.address},
+                code="unsafe_address",
+            ) from error
+        raise _not_found(host) from error
+    except (OSError, TimeoutError, UnicodeError) as error:
+        raise _not_found(host) from error
+
+
+def _run(coroutine):
+    """asyncio.run, also from a thread that already runs an event loop (ASGI, test tools)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, coroutine).result()
+
+
+def _not_found(host: str) -> ValidationError:
+    return ValidationError(
+        _(
+            "We could not find that address: %(host)s does not exist or did not answer. "
+            "Check the spelling and try again."
+        ),
+        params={"host": host},
+        code="not_found",
+    )
+
+
+def _duplicate(url: str) -> ValidationError:
+    return ValidationError(
+        _("%(url)s is already in your websites."), params={"url": url}, code="duplicate"
+    )
+
+
+def website_name_default(url: str) -> str:
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
+
+
+def website_create(
+    *,
+    user,
+    url: str,
+    name: str = "",
+    description: str = "",
+    start_audit: bool = True,
+    check_address: bool = True,
+) -> WebsiteCreated:
+    """Add a website and start its `initial` audit in the same transaction.
+
+    Raises ValidationError for an invalid, duplicate or refused address. When the free audits
+    are used up the website is still added and ``audit_problem`` says why nothing started.
+    """
+    url = website_url_clean(url)
+    if Website.objects.filter(user=user, url=url).exists():
+        raise _duplicate(url)
+    if check_address:
+        website_address_check(url=url)
+    try:
+        with transaction.atomic():
+            website = Website.objects.create(
+                user=user,
+                url=url,
+                name=(name or "").strip() or website_name_default(url),
+                description=(description or "").strip(),
+            )
+            scan, problem = None, ""
+            if start_audit:
+                try:
+                    scan = scan_start(
+                        user=user, website=website, scan_type=SEOScan.ScanType.INITIAL
+                    )
+                except QuotaExceeded as error:
+                    problem = _quota_message(error)
+    except IntegrityError as error:
+        # Two quick submits of the same address: the constraint caught the second one.
+        raise _duplicate(url) from error
+    return WebsiteCreated(website=website, scan=scan, audit_problem=problem)
+
+
+def _quota_message(error: Exception) -> str:
+    return _("%(reason)s The website was added; you can audit it once you have audits left.") % {
+        "reason": " ".join(str(arg) for arg in error.args) or _("No audits left.")
+    }
+
+
+def website_update(*, website: Website, name: str, description: str = "") -> Website:
+    website.name = name.strip() or website_name_default(website.url)
+    website.description = (description or "").strip()
+    website.save(update_fields=["name", "description", "modified"])
+    return website
+
+
+def website_set_active(*, website: Website, is_active: bool) -> Website:
+    """Deactivated websites keep their history but are not audited (by hand or on schedule)."""
+    website.is_active = is_active
+    website.save(update_fields=["is_active", "modified"])
+    return website
+
+
+@transaction.atomic
+def website_delete(*, website: Website) -> None:
+    """Delete a website with all its audits, pages, findings, reports and their PDF files."""
+    report_files_delete_on_commit(reports=SEOReport.objects.filter(scan__website=website))
+    website.delete()
+
+
+def report_files_delete_on_commit(*, reports: QuerySet[SEOReport]) -> None:
+    """Rows cascade, stored files do not: delete the reports' PDFs once the rows are gone.
+
+    Call it inside the transaction that deletes the rows, before deleting them.
+    """
+    names = [name for name in reports.exclude(pdf_file="").values_list("pdf_file", flat=True)]
+    if names:
+        transaction.on_commit(lambda: _storage_delete(names))
+
+
+def _storage_delete(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:
+            logger.exception("could not delete report file %s", name)
+
+
+def website_scan_start(
+    *,
+    user,
+    website: Website,
+    max_pages: int = crawl_settings.DEFAULT_MAX_PAGES,
+    render_js: bool = False,
+    scan_type: str = SEOScan.ScanType.MANUAL,
+) -> SEOScan:
+    """Start an audit from the dashboard: one at a time per website, within the page limit.
+
+    Raises ValidationError (deactivated, already running) or QuotaExceeded.
+    """
+    if SEOScan.objects.filter(website=website, status__in=SEOScan.ACTIVE_STATUSES).exists():
+        raise ValidationError(
+            _("An audit of this website is already running. Wait for it to finish or cancel it."),
+            code="already_running",
+        )
+    return scan_start(
+        user=user,
+        website=website,
+        scan_type=scan_type,
+        max_pages=max(1, min(int(max_pages), MAX_PAGES_LIMIT)),
+        render_js=render_js,
+    )

@@ -1,0 +1,129 @@
+"""One audit's page: live progress, cancel, failure and retry, headline results."""
+
+import pytest
+
+from audits.models import SEOScan
+
+from .factories import ReportFactory, ScanFactory, WebsiteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_running_audit_shows_progress_step_and_refreshes_without_js(customer_client, customer):
+    scan = ScanFactory(
+        website__user=customer,
+        status=SEOScan.Status.PROCESSING,
+        progress=42,
+        progress_step="Crawling pages (17 found)",
+        pages_crawled=15,
+    )
+    page = customer_client.get(f"/en/app/audits/{scan.pk}/").content.decode()
+    assert 'aria-valuenow="42"' in page and "width: 42%" in page
+    assert "Crawling pages (17 found)" in page
+    assert '<noscript><meta http-equiv="refresh" content="3"></noscript>' in page
+    assert "js/scan-progress" in page
+    assert f'data-status-url="/en/app/audits/{scan.pk}/status.json"' in page
+    assert "Cancel audit" in page
+
+
+def test_status_json_reports_progress_and_is_not_cached(customer_client, customer):
+    scan = ScanFactory(
+        website__user=customer, status=SEOScan.Status.PROCESSING, progress=60,
+        progress_step="Scoring", pages_crawled=30,
+    )  # fmt: skip
+    response = customer_client.get(f"/en/app/audits/{scan.pk}/status.json")
+    assert response["Content-Type"] == "application/json"
+    assert "no-cache" in response["Cache-Control"]
+    assert response.json() == {
+        "id": scan.pk,
+        "status": "processing",
+        "status_label": "Running",
+        "active": True,
+        "progress": 60,
+        "step": "Scoring",
+        "pages_crawled": 30,
+        "cancel_requested": False,
+    }
+
+
+def test_status_json_labels_follow_the_language(customer_client, customer):
+    scan = ScanFactory(website__user=customer, status=SEOScan.Status.PENDING)
+    data = customer_client.get(f"/nl/app/audits/{scan.pk}/status.json").json()
+    assert data["status_label"] == "Wachtend"
+
+
+def test_finished_audit_page_does_not_refresh(customer_client, customer):
+    report = ReportFactory(scan__website__user=customer)
+    page = customer_client.get(f"/en/app/audits/{report.scan_id}/").content.decode()
+    assert "http-equiv" not in page
+    assert "scan-progress.js" not in page
+
+
+def test_completed_audit_shows_the_headline_results(customer_client, customer):
+    report = ReportFactory(scan__website__user=customer, scan__pages_crawled=12)
+    page = customer_client.get(f"/en/app/audits/{report.scan_id}/").content.decode()
+    assert "72<small>/100</small>" in page
+    for label, score in [("On-page", 64), ("Technical", 91), ("Links", 100), ("Social", 40)]:
+        assert label in page and f'<span class="category-score">{score}</span>' in page
+    assert "Performance" not in page  # not measured
+    assert '<span class="severity-count">16</span><span class="severity-name">Notice</span>' in page
+    assert "12 pages audited" in page
+    assert "Page has no H1 heading" in page and "7 pages" in page
+    assert page.index("Page has no H1 heading") < page.index("Page has no title")
+
+
+def test_completed_audit_shows_recommendations_in_dutch(customer_client, customer):
+    report = ReportFactory(scan__website__user=customer)
+    page = customer_client.get(f"/nl/app/audits/{report.scan_id}/").content.decode()
+    assert "Pagina heeft geen H1-kop" in page
+    assert "Page has no H1 heading" not in page
+
+
+def test_failed_audit_says_why_and_offers_a_retry(customer_client, customer):
+    scan = ScanFactory(
+        website__user=customer,
+        status=SEOScan.Status.FAILED,
+        error_message="We could not load https://x.example/: connection refused",
+        max_pages=50,
+    )
+    page = customer_client.get(f"/en/app/audits/{scan.pk}/").content.decode()
+    assert "This audit failed" in page
+    assert "connection refused" in page
+    assert f'action="/en/app/websites/{scan.website_id}/audits/start/"' in page
+    assert '<option value="50" selected>' in page
+    response = customer_client.post(
+        f"/en/app/websites/{scan.website_id}/audits/start/", {"max_pages": "50"}
+    )
+    retry = SEOScan.objects.exclude(pk=scan.pk).get()
+    assert response["Location"] == f"/en/app/audits/{retry.pk}/"
+
+
+def test_cancel_a_pending_audit(customer_client, customer):
+    scan = ScanFactory(website__user=customer, status=SEOScan.Status.PENDING, progress=0)
+    response = customer_client.post(f"/en/app/audits/{scan.pk}/cancel/", follow=True)
+    scan.refresh_from_db()
+    assert scan.status == SEOScan.Status.CANCELLED
+    assert "The audit was cancelled." in response.content.decode()
+    assert "This audit was cancelled" in response.content.decode()
+
+
+def test_cancel_a_running_audit_asks_the_worker_to_stop(customer_client, customer):
+    scan = ScanFactory(website__user=customer, status=SEOScan.Status.PROCESSING)
+    response = customer_client.post(f"/en/app/audits/{scan.pk}/cancel/", follow=True)
+    scan.refresh_from_db()
+    assert scan.cancel_requested is True
+    assert scan.status == SEOScan.Status.PROCESSING
+    assert "The audit will stop in a moment." in response.content.decode()
+
+
+def test_cancel_refuses_get(customer_client, customer):
+    scan = ScanFactory(website__user=customer, status=SEOScan.Status.PENDING)
+    assert customer_client.get(f"/en/app/audits/{scan.pk}/cancel/").status_code == 405
+    scan.refresh_from_db()
+    assert scan.status == SEOScan.Status.PENDING
+
+
+def test_scan_page_links_to_support_about_this_audit(customer_client, customer):
+    scan = ScanFactory(website=WebsiteFactory(user=customer))
+    page = customer_client.get(f"/en/app/audits/{scan.pk}/").content.decode()
+    assert f'href="/en/app/support/new/?scan={scan.pk}"' in page

@@ -1,0 +1,77 @@
+"""Forms of the customer dashboard's account pages."""
+
+import zoneinfo
+from functools import cache
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ScanConfiguration, User
+
+
+@cache
+def timezone_choices() -> list[tuple[str, str]]:
+    names = sorted(
+        name
+        for name in zoneinfo.available_timezones()
+        if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/", "posix/", "right/"))
+    )
+    return [("UTC", "UTC"), *((name, name.replace("_", " ")) for name in names)]
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    preferred_language = forms.ChoiceField(
+        label=_("Language"),
+        choices=User.Language.choices,
+        help_text=_("The dashboard, your emails and your reports use this language."),
+    )
+    timezone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=timezone_choices,
+        help_text=_("Dates are shown, and scheduled audits run, in this time zone."),
+    )
+
+
+class ScheduleForm(forms.ModelForm):
+    class Meta:
+        model = ScanConfiguration
+        fields = [
+            "scheduled_scans_enabled",
+            "frequency",
+            "time_of_day",
+            "timezone",
+            "notification_email",
+            "email_notifications",
+        ]
+        labels = {
+            "scheduled_scans_enabled": _("Audit my active websites automatically"),
+            "email_notifications": _("Email me when an audit completes or fails"),
+        }
+        help_texts = {
+            "time_of_day": _("In your time zone, for example 06:00."),
+            "notification_email": _("Leave empty to use your account's email address."),
+        }
+        widgets = {"time_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"] = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices)
+
+
+class AccountDeleteForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Type your email address to confirm"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if email != self.user.email.lower():
+            raise forms.ValidationError(_("That is not the email address of this account."))
+        return email

@@ -1,0 +1,60 @@
+"""The customer dashboard, under /<language>/app/ (included inside i18n_patterns).
+
+Every URL with an id looks the object up among the signed-in user's own rows, so someone
+else's id is a 404 whatever the method.
+"""
+
+from django.urls import path
+
+from audits import views_dashboard, views_scans, views_websites
+from vivaseo_site.accounts import views as account_views
+from vivaseo_site.notifications import views as notification_views
+from vivaseo_site.support import views as support_views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views_dashboard.home, name="home"),
+    # Websites
+    path("websites/", views_websites.website_list, name="website_list"),
+    path("websites/add/", views_websites.website_add, name="website_add"),
+    path("websites/<int:pk>/", views_websites.website_detail, name="website_detail"),
+    path("websites/<int:pk>/edit/", views_websites.website_edit, name="website_edit"),
+    path("websites/<int:pk>/active/", views_websites.website_set_active, name="website_active"),
+    path("websites/<int:pk>/delete/", views_websites.website_delete, name="website_delete"),
+    path("websites/<int:pk>/audits/start/", views_scans.scan_start, name="scan_start"),
+    # Audits (the report pages extend these)
+    path("audits/<int:pk>/", views_scans.scan_detail, name="scan_detail"),
+    path("audits/<int:pk>/status.json", views_scans.scan_status, name="scan_status"),
+    path("audits/<int:pk>/cancel/", views_scans.scan_cancel_view, name="scan_cancel"),
+    # Notifications
+    path("notifications/", notification_views.notification_list, name="notification_list"),
+    path(
+        "notifications/read-all/",
+        notification_views.notifications_read_all,
+        name="notifications_read_all",
+    ),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/<int:pk>/read/",
+        notification_views.notification_read,
+        name="notification_read",
+    ),
+    path(
+        "notifications/<int:pk>/archive/",
+        notification_views.notification_archive,
+        name="notification_archive",
+    ),
+    # Support
+    path("support/", support_views.ticket_list, name="ticket_list"),
+    path("support/new/", support_views.ticket_create, name="ticket_create"),
+    path("support/<int:pk>/", support_views.ticket_detail, name="ticket_detail"),
+    # Account
+    path("account/", account_views.account_profile, name="account"),
+    path("account/schedule/", account_views.account_schedule, name="account_schedule"),
+    path("account/delete/", account_views.account_delete, name="account_delete"),
+]

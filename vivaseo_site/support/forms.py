@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import SupportTicket
+
+
+class TicketForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=SupportTicket.Category.choices,
+        initial=SupportTicket.Category.TECHNICAL,
+    )
+    scan = forms.ModelChoiceField(
+        label=_("About an audit"),
+        queryset=None,
+        required=False,
+        empty_label=_("No audit"),
+        help_text=_("Optional: link the audit your question is about."),
+    )
+    message = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_("What happened, and what did you expect? Links help."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from audits.website_selectors import scans_for_user
+
+        # Only this user's audits can be chosen (and posted: the queryset validates the id).
+        self.fields["scan"].queryset = scans_for_user(user=user)
+        self.fields["scan"].label_from_instance = self._scan_label
+
+    @staticmethod
+    def _scan_label(scan) -> str:
+        from django.utils import formats, timezone
+
+        when = formats.date_format(timezone.localtime(scan.created), "SHORT_DATETIME_FORMAT")
+        return f"{scan.website} · {when} · {scan.get_status_display()}"
+
+
+class ReplyForm(forms.Form):
+    message = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
