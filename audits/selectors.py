@@ -67,8 +67,12 @@ def scan_pages_json(*, scan: SEOScan) -> Iterator[dict]:
         yield _page_json(page, findings.get(page.pk, []))
 
 
-def scan_report_json(*, scan: SEOScan, language: str = "en") -> dict:
-    """The whole audit as one JSON-ready dict (the shape `manage.py audit --json` writes)."""
+def scan_report_json(*, scan: SEOScan, language: str = "en", with_pages: bool = True) -> dict:
+    """The whole audit as one JSON-ready dict (the shape `manage.py audit --json` writes).
+
+    ``with_pages=False`` leaves "pages" out, for writers that stream them one by one
+    (`scan_pages_json`) so a large audit is never held in memory as one list.
+    """
     report = getattr(scan, "report", None)
     findings = [
         {"check": check, "severity": severity, "url": url, "detail": detail}
@@ -91,7 +95,7 @@ def scan_report_json(*, scan: SEOScan, language: str = "en") -> dict:
         "category_scores": report.category_scores if report else {},
         "site": report.site if report else {},
         "summary": report.summary if report else {},
-        "pages": list(scan_pages_json(scan=scan)),
+        "pages": list(scan_pages_json(scan=scan)) if with_pages else [],
         "findings": findings,
         "recommendations": recommendations,
     }

@@ -28,7 +28,7 @@ from .engine.crawler import CrawlRunner, CrawlSettings, FinishReason, PageRecord
 from .engine.urls import normalize_url, same_site
 from .models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
 from .scoring import recommendations_build, scan_scores
-from .storage import page_inlinks_update, page_links_build, page_result_build
+from .storage import page_inlinks_update, page_link_rows, page_links_insert, page_result_build
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ class _PageBatch:
 
     pages: list[PageResult] = field(default_factory=list)
     findings: list[list[Finding]] = field(default_factory=list)
-    links: list[list[PageLink]] = field(default_factory=list)
+    links: list[list[list]] = field(default_factory=list)  # storage.page_link_rows rows
     started: float = field(default_factory=time.monotonic)
 
     def due(self) -> bool:
@@ -209,12 +209,10 @@ class _PageBatch:
         ):
             for finding in page_findings:
                 finding.page_id = page.pk
-            for link in page_links:
-                link.source_id = page.pk
             findings.extend(page_findings)
-            links.extend(page_links)
+            links.extend((page.pk, row) for row in page_links)
         Finding.objects.bulk_create(findings, batch_size=500)
-        PageLink.objects.bulk_create(links, batch_size=1000)
+        page_links_insert(scan_id=self.pages[0].scan_id, rows=links)
         written = len(self.pages)
         self.pages, self.findings, self.links = [], [], []
         self.started = time.monotonic()
@@ -235,7 +233,7 @@ class _ScanPipeline:
             for root in self.site_roots
         )
 
-    def build(self, record: PageRecord) -> tuple[PageResult, list[Finding], list[PageLink]]:
+    def build(self, record: PageRecord) -> tuple[PageResult, list[Finding], list[list]]:
         parser = record.robots.parser if record.robots else None
         page = page_result_build(
             scan=self.scan,
@@ -254,13 +252,7 @@ class _ScanPipeline:
         if record.body_size:
             page.bytes = record.body_size  # the page's size, not its compressed transfer size
         findings = run_page_checks(page)
-        links = (
-            page_links_build(
-                scan=self.scan, page=page, facts=record.facts, is_internal=self.is_internal
-            )
-            if record.facts
-            else []
-        )
+        links = page_link_rows(page=page, facts=record.facts, is_internal=self.is_internal)
         return page, findings, links
 
     def crawl(self, runner: CrawlRunner) -> None:

@@ -9,6 +9,9 @@ from .models import Finding, PageResult, SEOScan, Website
 
 class WebsiteViewSet(ModelViewSet):
     model = Website
+    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
+    # pages and findings with it), which per-row reference bookkeeping would make slow.
+    add_to_reference_index = False
     icon = "site"
     menu_label = _("Websites")
     list_display = ["name", "url", "user", "is_active", "created"]
@@ -21,6 +24,9 @@ class WebsiteViewSet(ModelViewSet):
 
 class SEOScanViewSet(ModelViewSet):
     model = SEOScan
+    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
+    # pages and findings with it), which per-row reference bookkeeping would make slow.
+    add_to_reference_index = False
     icon = "search"
     menu_label = _("Audits")
     list_display = [
@@ -43,6 +49,9 @@ class SEOScanViewSet(ModelViewSet):
 
 class PageResultViewSet(ModelViewSet):
     model = PageResult
+    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
+    # pages and findings with it), which per-row reference bookkeeping would make slow.
+    add_to_reference_index = False
     icon = "doc-full"
     menu_label = _("Crawled pages")
     list_display = ["url", "scan", "status_code", "depth", "indexable", "title"]
@@ -57,6 +66,9 @@ class PageResultViewSet(ModelViewSet):
 
 class FindingViewSet(ModelViewSet):
     model = Finding
+    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
+    # pages and findings with it), which per-row reference bookkeeping would make slow.
+    add_to_reference_index = False
     icon = "warning"
     menu_label = _("Findings")
     list_display = ["check_id", "severity", "category", "page", "scan"]

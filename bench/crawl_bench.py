@@ -13,6 +13,9 @@ floor, peak RSS < 400 MB at 5,000 pages, and < 20% RSS growth from 1,000 to 10,0
 
     python3 -m uv run python bench/crawl_bench.py                   # 5,000 pages
     python3 -m uv run python bench/crawl_bench.py --sizes 1000,5000,10000 --json-out r.json
+    python3 -m uv run python bench/crawl_bench.py --repeat 3     # best of 3 on a busy machine
+    python3 -m uv run python bench/crawl_bench.py --pages 2000 --skip-floor --profile out
+    python3 -m uv run python bench/crawl_bench.py show-profile out.2000.prof
 
 It always exits 0: it is a benchmark, not a test; read the verdicts it prints.
 """
@@ -317,7 +320,8 @@ def run_audit(
             "--max-depth", "100",
             "--json", str(report_path),
         ]  # fmt: skip
-        child = run_child(command, env=_base_env(settings=settings, debug=debug, var_dir=var_dir))
+        env = _base_env(settings=settings, debug=debug, var_dir=Path(var_dir))
+        child = run_child(command, env=env)
         result = {
             "ok": child.returncode == 0,
             "returncode": child.returncode,
@@ -417,7 +421,8 @@ def print_table(rows: list[dict]) -> None:
                 else f"{run.get('html_pages', '-')} html, {run.get('errors', '-')} errors"
             )
             if not run.get("ok"):
-                note = "FAILED: " + (run.get("stderr_tail") or "").strip().splitlines()[-1:][0]
+                last_lines = (run.get("stderr_tail") or "").strip().splitlines()
+                note = "FAILED: " + (last_lines[-1] if last_lines else "no output")
             print(
                 f"{row['pages']:>7,} {name:<6} {_fmt(run.get(fetched_key)):>8} "
                 f"{_fmt(run.get('elapsed_seconds')):>8} {_fmt(run.get('pages_per_second')):>8} "

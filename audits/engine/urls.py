@@ -128,8 +128,13 @@ def url_scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
+@functools.lru_cache(maxsize=65536)
 def url_host(url: str) -> str | None:
-    """The normalized host of an http(s) URL (lowercase, punycode), or ``None``."""
+    """The normalized host of an http(s) URL (lowercase, punycode), or ``None``.
+
+    Cached: a crawl asks for the host of the same link URLs again and again (scope checks,
+    internal-link tests), about a hundred times a page.
+    """
     parts = _resolve(url, None)
     if parts is None or parts is _OTHER:
         return None

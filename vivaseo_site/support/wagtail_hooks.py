@@ -11,6 +11,9 @@ from .models import SupportTicket
 
 class SupportTicketViewSet(ModelViewSet):
     model = SupportTicket
+    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
+    # pages and findings with it), which per-row reference bookkeeping would make slow.
+    add_to_reference_index = False
     icon = "help"
     menu_label = _("Tickets")
     list_display = ["subject", "user", "category", "status", "priority", "modified"]
@@ -24,6 +27,9 @@ class SupportTicketViewSet(ModelViewSet):
 
 class NotificationViewSet(ModelViewSet):
     model = Notification
+    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
+    # pages and findings with it), which per-row reference bookkeeping would make slow.
+    add_to_reference_index = False
     icon = "mail"
     menu_label = _("Notifications")
     list_display = ["title", "user", "kind", "is_read", "created"]
@@ -35,6 +41,9 @@ class NotificationViewSet(ModelViewSet):
 
 class EmailLogViewSet(ModelViewSet):
     model = EmailLog
+    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
+    # pages and findings with it), which per-row reference bookkeeping would make slow.
+    add_to_reference_index = False
     icon = "mail"
     menu_label = _("Email log")
     list_display = ["subject", "to_email", "template", "status", "created"]
