@@ -225,13 +225,18 @@ class _ScanPipeline:
         self.settings = crawl_settings_for(scan)
         self.site_is_https = self.settings.start_url.startswith("https://")
         self.site_roots = [self.settings.start_url]
+        self._internal: dict[str, bool] = {}
         self.stored_urls: set[str] = set()
 
     def is_internal(self, url: str) -> bool:
-        return any(
-            same_site(url, root, include_subdomains=self.settings.include_subdomains)
-            for root in self.site_roots
-        )
+        # Asked for every link of every page (counts, link rows): the same nav URLs repeat.
+        known = self._internal.get(url)
+        if known is None:
+            known = self._internal[url] = any(
+                same_site(url, root, include_subdomains=self.settings.include_subdomains)
+                for root in self.site_roots
+            )
+        return known
 
     def build(self, record: PageRecord) -> tuple[PageResult, list[Finding], list[list]]:
         parser = record.robots.parser if record.robots else None
@@ -265,6 +270,7 @@ class _ScanPipeline:
                     self.stored_urls.add(record.url)
                     if record.depth == 0 and record.fetch and record.fetch.final_url:
                         self.site_roots.append(record.fetch.final_url)
+                        self._internal.clear()
                         self.site_is_https = record.fetch.final_url.startswith("https://")
                     page, findings, links = self.build(record)
                     batch.pages.append(page)

@@ -643,6 +643,7 @@ def main(argv: list[str] | None = None) -> int:
             "sizes": rows,
             "verdicts": results,
         }
+        Path(options.json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(options.json_out).write_text(json.dumps(output, indent=2, default=str))
         print(f"\nResults written to {options.json_out}")
     return 0

@@ -34,5 +34,6 @@ ensure_system_packages() {
 }
 
 install_python_packages() {
-  uv sync --frozen --quiet
+  # Compiled bytecode: every process (web, worker, each test's worker) starts seconds faster.
+  UV_COMPILE_BYTECODE=1 uv sync --frozen --quiet
 }
