@@ -148,3 +148,23 @@ def test_private_addresses_are_refused_without_the_allow_list(monkeypatch):
     assert runner.outcome.finished_because == FinishReason.START_URL_FAILED
     assert records[0].fetch.error == "unsafe_address"
     assert "VivaSEO only audits public websites" in runner.outcome.error
+
+
+def test_render_js_crawls_links_that_only_javascript_adds():
+    """With JavaScript rendering on, Debian's Chromium builds the page before it is parsed."""
+    script = (
+        "<script>const a = document.createElement('a'); a.href = '/from-js';"
+        "a.textContent = 'Added by script'; document.body.appendChild(a);</script>"
+    )
+    pages = {
+        "/": Page(html("Home", body=f"<h1>Home</h1>{script}")),
+        "/from-js": Page(html("From JS")),
+    }
+    with SiteServer(pages) as site:
+        plain, _outcome = crawl(site.url)
+        rendered, outcome = crawl(site.url, render_js=True, concurrency=2)
+    assert set(plain) == {"/"}  # the plain HTTP crawl cannot see the script's link
+    assert outcome.finished_because == FinishReason.COMPLETED
+    assert set(rendered) == {"/", "/from-js"}
+    assert rendered["/from-js"].facts.title == "From JS"
+    assert rendered["/"].fetch.status_code == 200 and rendered["/"].fetch.rendered
