@@ -246,10 +246,14 @@ def _put_html_facts(data: dict[str, Any], *, facts: PageFacts, page_url: str) ->
         1 for image in facts.images if image.alt and not image.alt.strip(JS_WHITESPACE)
     )
     _put(data, "images_whitespace_alt", whitespace_alt)
+    _put(data, "images_failing_axe_alt", facts.images_failing_axe_alt)
     _put_list(
         data,
         "images",
-        [{"src": image.src[:MAX_TEXT_CHARS], "alt": image.alt} for image in facts.images],
+        [
+            {"src": image.src[:MAX_TEXT_CHARS], "alt": image.alt, "fails": image.fails_axe_alt}
+            for image in facts.images
+        ],
     )
     _put(data, "jsonld_blocks", facts.jsonld_blocks)
     _put(data, "jsonld_errors", facts.jsonld_errors)

@@ -434,17 +434,14 @@ def duplicate_content(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int
     },
 )
 def image_alt(page: PageResult) -> list[str]:
-    """axe-core's image-alt: no alt attribute, or an alt of only whitespace."""
+    """axe-core's image-alt: no alt attribute (unless an aria-label, aria-labelledby, title or
+    a presentational role names it, or it is hidden), or an alt of only whitespace."""
     facts = page.facts
-    failing = facts.get("images_missing_alt_attr", 0) + facts.get("images_whitespace_alt", 0)
+    failing = facts.get("images_failing_axe_alt", 0)
     if not failing:
         return []
-    samples = [image["src"] for image in facts.get("images") or () if _fails_alt(image["alt"])]
+    samples = [image["src"] for image in facts.get("images") or () if image.get("fails")]
     return samples or [f"{failing} image(s)"]
-
-
-def _fails_alt(alt: str | None) -> bool:
-    return alt is None or (alt != "" and not alt.strip(JS_WHITESPACE))
 
 
 @register(

@@ -216,6 +216,7 @@ class Hreflang:
 class Image:
     src: str  # normalized absolute URL when it is one, else the raw attribute
     alt: str | None  # None when the alt attribute is missing
+    fails_axe_alt: bool = False  # fails axe-core's image-alt rule (see _fails_axe_image_alt)
 
 
 @dataclass(frozen=True, slots=True)
@@ -248,6 +249,7 @@ class PageFacts:
     images_missing_alt_attr: int = 0
     images_empty_alt: int = 0
     images_without_alt: int = 0
+    images_failing_axe_alt: int = 0  # what Lighthouse's image-alt audit (axe-core) fails
     images: tuple[Image, ...] = ()
     jsonld_types: tuple[str, ...] = ()
     jsonld_blocks: int = 0
@@ -372,6 +374,7 @@ def _parse_page(
         images_missing_alt_attr=images.missing_alt_attr,
         images_empty_alt=images.empty_alt,
         images_without_alt=images.missing_alt_attr + images.empty_alt,
+        images_failing_axe_alt=images.failing_axe_alt,
         images=images.sample,
         jsonld_types=jsonld_types,
         jsonld_blocks=jsonld_blocks,
@@ -882,11 +885,48 @@ class _Images:
     missing_alt_attr: int = 0
     empty_alt: int = 0
     sample: tuple[Image, ...] = ()
+    failing_axe_alt: int = 0
+
+
+_PRESENTATIONAL_ROLES = frozenset({"none", "presentation"})
+_AXE_WHITESPACE = " \t\n\r\f"
+
+
+def _hidden_from_assistive_tech(node) -> bool:
+    """axe skips images hidden from assistive technology: aria-hidden, hidden, display:none."""
+    while node is not None and node.tag not in ("html", "-undef", None):
+        attributes = node.attributes
+        if (attributes.get("aria-hidden") or "").strip().lower() == "true":
+            return True
+        if "hidden" in attributes:
+            return True
+        style = (attributes.get("style") or "").replace(" ", "").lower()
+        if "display:none" in style or "visibility:hidden" in style:
+            return True
+        node = node.parent
+    return False
+
+
+def _fails_axe_image_alt(image, attributes) -> bool:
+    """axe-core's image-alt rule: an <img> passes with an alt attribute (not whitespace only),
+    a non-empty aria-label, aria-labelledby or title, or a none/presentation role."""
+    alt = attributes.get("alt")
+    if alt is not None and alt != "" and not alt.strip(_AXE_WHITESPACE):
+        return not _hidden_from_assistive_tech(image)  # alt-space-value fails on its own
+    if alt is not None:
+        return False
+    role = (attributes.get("role") or "").strip().lower()
+    if role in _PRESENTATIONAL_ROLES:
+        return False
+    for name in ("aria-label", "aria-labelledby", "title"):
+        if (attributes.get(name) or "").strip():
+            return False
+    return not _hidden_from_assistive_tech(image)
 
 
 def _read_images(tree: LexborHTMLParser, *, resolve: _Resolver) -> _Images:
     images = tree.css("img")
-    missing = empty = 0
+    missing = empty = failing_axe = 0
     sample: list[Image] = []
     for image in images:
         attributes = image.attributes
@@ -897,11 +937,13 @@ def _read_images(tree: LexborHTMLParser, *, resolve: _Resolver) -> _Images:
         else:
             alt = None
             missing += 1
+        fails_axe = _fails_axe_image_alt(image, attributes)
+        failing_axe += fails_axe
         if len(sample) < MAX_IMAGES:
             raw_src = _attribute(attributes, "src")
             src = resolve(raw_src) if raw_src else None
-            sample.append(Image(src or _cap(raw_src), alt))
-    return _Images(len(images), missing, empty, tuple(sample))
+            sample.append(Image(src or _cap(raw_src), alt, fails_axe))
+    return _Images(len(images), missing, empty, tuple(sample), failing_axe)
 
 
 @dataclass(slots=True)

@@ -243,6 +243,19 @@ def test_crawlable_anchor_rules(build_page, link, passes):
         ('<img src="/a.jpg" alt="">', True),
         ('<img src="/a.jpg" alt="  ">', False),
         ('<img src="/a.jpg">', False),
+        # axe-core also accepts another accessible name or a presentational role...
+        ('<img src="/a.jpg" role="presentation">', True),
+        ('<img src="/a.jpg" role="none">', True),
+        ('<img src="/a.jpg" aria-label="Oak table">', True),
+        ('<img src="/a.jpg" aria-labelledby="caption">', True),
+        ('<img src="/a.jpg" title="Oak table">', True),
+        ('<img src="/a.jpg" aria-label="  ">', False),
+        ('<img src="/a.jpg" role="img">', False),
+        # ...and skips images hidden from assistive technology.
+        ('<div aria-hidden="true"><img src="/a.jpg"></div>', True),
+        ('<img src="/a.jpg" hidden>', True),
+        ('<p style="display: none"><img src="/a.jpg"></p>', True),
+        ('<div aria-hidden="false"><img src="/a.jpg"></div>', False),
     ],
 )
 def test_image_alt_rules(build_page, image, passes):
