@@ -1,74 +1,23 @@
-"""Customer dashboard: one audit, its live progress, and its headline results.
+"""Customer dashboard: one audit and its live progress; start, retry and cancel audits.
 
-The full report (findings, pages, charts, PDF, exports) extends ``dashboard/scans/detail.html``
-through its ``report`` block.
+A completed audit's page is the overview of its report (audits.views_report, templates under
+``dashboard/report/``, which extend ``dashboard/scans/detail.html`` through its ``report``
+block).
 """
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from vivaseo_site.dashboard import customer_view, post_only
 
-from . import website_selectors, websites
+from . import report_selectors, views_report, websites
 from .forms import ScanStartForm
-from .models import Finding, SEOScan, Website
+from .models import SEOScan, Website
 from .services import QuotaExceeded, scan_cancel
-from .templatetags.dashboard import score_band
-
-CATEGORY_LABELS = {
-    "onpage": gettext_lazy("On-page"),
-    "technical": gettext_lazy("Technical"),
-    "content": gettext_lazy("Content"),
-    "links": gettext_lazy("Links"),
-    "social": gettext_lazy("Social"),
-    "performance": gettext_lazy("Performance"),
-}
-SEVERITY_ORDER = ("critical", "warning", "notice")
-TOP_RECOMMENDATIONS = 10
-
-
-def _scan_or_404(request, pk: int) -> SEOScan:
-    try:
-        return website_selectors.scan_for_user(user=request.user, pk=pk)
-    except SEOScan.DoesNotExist as error:
-        raise Http404 from error
-
-
-def category_scores(report) -> list[dict]:
-    """[{key, label, score, band}] in the registry's category order, then any others."""
-    stored = report.category_scores or {}
-    keys = [key for key in CATEGORY_LABELS if key in stored] + [
-        key for key in stored if key not in CATEGORY_LABELS
-    ]
-    rows = []
-    for key in keys:
-        value = stored[key]
-        score = value.get("score") if isinstance(value, dict) else value
-        if score is None:
-            continue
-        rows.append(
-            {
-                "key": key,
-                "label": CATEGORY_LABELS.get(key, key.replace("_", " ").capitalize()),
-                "score": score,
-                "band": score_band(score),
-            }
-        )
-    return rows
-
-
-def severity_counts(report) -> list[dict]:
-    by_severity = (report.summary or {}).get("by_severity") or {}
-    labels = dict(Finding.Severity.choices)
-    return [
-        {"key": key, "label": labels[key], "count": by_severity.get(key, 0)}
-        for key in SEVERITY_ORDER
-    ]
 
 
 def scan_status_payload(scan: SEOScan) -> dict:
@@ -87,24 +36,18 @@ def scan_status_payload(scan: SEOScan) -> dict:
 @never_cache
 @customer_view
 def scan_detail(request, pk: int):
-    scan = _scan_or_404(request, pk)
+    """The audit page: live progress, why it failed, or the overview of its report."""
+    scan = views_report.scan_or_404(request, pk)
+    report = report_selectors.scan_report(scan)
+    if report is not None:
+        context = views_report.overview_context(scan=scan, report=report)
+        return render(request, "dashboard/report/overview.html", context)
     context = {
         "scan": scan,
         "website": scan.website,
         "nav": "websites",
         "status": scan_status_payload(scan),
     }
-    report = getattr(scan, "report", None) if scan.status == SEOScan.Status.COMPLETED else None
-    if report is not None:
-        context |= {
-            "report": report,
-            "score_band": score_band(report.overall_score),
-            "category_scores": category_scores(report),
-            "severity_counts": severity_counts(report),
-            "recommendations": website_selectors.report_recommendations(
-                report, language=(get_language() or "en")[:2], limit=TOP_RECOMMENDATIONS
-            ),
-        }
     if scan.status in (SEOScan.Status.FAILED, SEOScan.Status.CANCELLED):
         context["retry_form"] = ScanStartForm(
             initial={"max_pages": scan.max_pages, "render_js": scan.render_js}
@@ -115,7 +58,7 @@ def scan_detail(request, pk: int):
 @never_cache
 @customer_view
 def scan_status(request, pk: int):
-    return JsonResponse(scan_status_payload(_scan_or_404(request, pk)))
+    return JsonResponse(scan_status_payload(views_report.scan_or_404(request, pk)))
 
 
 @customer_view
@@ -147,7 +90,7 @@ def scan_start(request, pk: int):
 
 @customer_view
 def scan_cancel_view(request, pk: int):
-    scan = _scan_or_404(request, pk)
+    scan = views_report.scan_or_404(request, pk)
     if refused := post_only(request):
         return refused
     if scan.is_active:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from vivaseo_site.dashboard import customer_view, paginate, post_only
 
-from . import website_selectors, websites
+from . import report_selectors, views_report, website_selectors, websites
 from .forms import ScanStartForm, WebsiteAddForm, WebsiteEditForm
 from .models import Website
 
@@ -59,7 +59,10 @@ def website_detail(request, pk: int):
         website = website_selectors.website_for_user(user=request.user, pk=pk)
     except Website.DoesNotExist as error:
         raise Http404 from error
-    scans = paginate(request, website_selectors.scans_for_website(website=website))
+    scans = paginate(
+        request,
+        report_selectors.scans_with_previous(website_selectors.scans_for_website(website=website)),
+    )
     return render(
         request,
         "dashboard/websites/detail.html",
@@ -70,7 +73,8 @@ def website_detail(request, pk: int):
             "trend": website_selectors.score_trend(website.latest_score, website.previous_score),
             "start_form": ScanStartForm(),
             "nav": "websites",
-        },
+        }
+        | views_report.score_history_context(website=website),
     )
 
 

@@ -85,8 +85,9 @@ def scans_running(*, user) -> QuerySet[SEOScan]:
 
 
 def scan_for_user(*, user, pk: int) -> SEOScan:
-    """One audit of the user with its website; SEOScan.DoesNotExist for anyone else's."""
-    return SEOScan.objects.select_related("website").get(user=user, pk=pk)
+    """One audit of the user with its website and report (``getattr(scan, "report", None)``),
+    in one query; SEOScan.DoesNotExist for anyone else's."""
+    return SEOScan.objects.select_related("website", "report").get(user=user, pk=pk)
 
 
 @dataclass(frozen=True)

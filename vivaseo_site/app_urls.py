@@ -6,7 +6,7 @@ else's id is a 404 whatever the method.
 
 from django.urls import path
 
-from audits import views_dashboard, views_scans, views_websites
+from audits import views_dashboard, views_report, views_scans, views_websites
 from vivaseo_site.accounts import views as account_views
 from vivaseo_site.notifications import views as notification_views
 from vivaseo_site.support import views as support_views
@@ -23,10 +23,23 @@ urlpatterns = [
     path("websites/<int:pk>/active/", views_websites.website_set_active, name="website_active"),
     path("websites/<int:pk>/delete/", views_websites.website_delete, name="website_delete"),
     path("websites/<int:pk>/audits/start/", views_scans.scan_start, name="scan_start"),
+    path("websites/<int:pk>/compare/", views_report.website_compare, name="website_compare"),
     # Audits (the report pages extend these)
     path("audits/<int:pk>/", views_scans.scan_detail, name="scan_detail"),
     path("audits/<int:pk>/status.json", views_scans.scan_status, name="scan_status"),
     path("audits/<int:pk>/cancel/", views_scans.scan_cancel_view, name="scan_cancel"),
+    # The report of a completed audit (its overview is scan_detail)
+    path("audits/<int:pk>/findings/", views_report.scan_findings, name="scan_findings"),
+    path("audits/<int:pk>/pages/", views_report.scan_pages, name="scan_pages"),
+    path(
+        "audits/<int:pk>/pages/<int:page_pk>/",
+        views_report.scan_page_detail,
+        name="scan_page_detail",
+    ),
+    path("audits/<int:pk>/site/", views_report.scan_site, name="scan_site"),
+    path("audits/<int:pk>/findings.csv", views_report.findings_csv, name="scan_findings_csv"),
+    path("audits/<int:pk>/pages.csv", views_report.pages_csv, name="scan_pages_csv"),
+    path("audits/<int:pk>/report.pdf", views_report.report_pdf, name="scan_report_pdf"),
     # Notifications
     path("notifications/", notification_views.notification_list, name="notification_list"),
     path(

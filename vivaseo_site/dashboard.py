@@ -75,5 +75,13 @@ def post_only(request: HttpRequest) -> HttpResponse | None:
     return None
 
 
+def get_only(request: HttpRequest) -> HttpResponse | None:
+    """405 for anything but GET and HEAD (pages and downloads); call it after the owner's
+    object was looked up, like post_only."""
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    return None
+
+
 def paginate(request: HttpRequest, items, *, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))

@@ -1,5 +1,7 @@
 """Template helpers of the customer dashboard."""
 
+from urllib.parse import urlsplit
+
 from django import template
 
 from audits.website_selectors import score_trend
@@ -49,3 +51,44 @@ def severity_label(severity: str) -> str:
     from audits.models import Finding
 
     return dict(Finding.Severity.choices).get(severity, severity)
+
+
+@register.filter
+def short_url(url: str, base: str = "") -> str:
+    """A URL without scheme and host when it is on the same host as ``base`` (the audited
+    site), so long lists of one site's pages read as paths; the whole URL otherwise."""
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if base and parts.netloc != urlsplit(base).netloc:
+        return url
+    path = parts.path or "/"
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+@register.filter
+def url_without_scheme(url: str) -> str:
+    """``shop.example.com/about`` for ``https://shop.example.com/about``."""
+    return url.split("://", 1)[-1] if url else ""
+
+
+@register.filter
+def status_band(status_code) -> str:
+    """ "ok" (2xx), "redirect" (3xx), "error" (4xx, 5xx) or "none" (no answer)."""
+    if status_code is None or status_code == "":
+        return "none"
+    code = int(status_code)
+    if 200 <= code < 300:
+        return "ok"
+    if 300 <= code < 400:
+        return "redirect"
+    return "error"
+
+
+@register.filter
+def signed(value) -> str:
+    """+4, -3 or 0: a change in points."""
+    if value is None or value == "":
+        return ""
+    value = int(value)
+    return f"+{value}" if value > 0 else ("0" if value == 0 else f"\u2212{abs(value)}")

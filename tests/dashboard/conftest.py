@@ -31,3 +31,33 @@ def eager_tasks():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def shop():
+    """A shop with known defects (tests/dashboard/report_site.py) served on 127.0.0.1."""
+    from tests.sites import SiteServer
+
+    from .report_site import shop_site
+
+    with SiteServer({}) as server:
+        server.pages.update(shop_site(server.url))
+        yield server
+
+
+@pytest.fixture
+def run_audit(customer):
+    """Audit a served site with the real pipeline, in this process; returns the scan."""
+    from audits.models import Website
+    from audits.services import scan_run, scan_start
+
+    def _run_audit(server, *, user=None, **scan_fields):
+        user = user or customer
+        website, _created = Website.objects.get_or_create(
+            user=user, url=server.url + "/", defaults={"name": "Teak & Co"}
+        )
+        scan = scan_run(scan_id=scan_start(user=user, website=website, **scan_fields).pk)
+        assert scan.status == "completed", scan.error_message
+        return scan
+
+    return _run_audit

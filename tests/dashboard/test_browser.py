@@ -77,7 +77,8 @@ def test_customer_journey_through_the_dashboard(
         page.wait_for_selector("text=Overall score", timeout=90_000)
     scan.refresh_from_db()
     assert scan.status == SEOScan.Status.COMPLETED, scan.error_message
-    assert page.locator(".score-ring-value").inner_text().startswith(str(scan.report.overall_score))
+    gauge = page.locator("svg.score-gauge")
+    assert gauge.get_attribute("data-score") == str(scan.report.overall_score)
     assert page.locator(".recommendation").count() >= 1
     shoot(page, "dashboard-scan-complete")
 

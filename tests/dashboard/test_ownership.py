@@ -4,7 +4,7 @@ POST alike, and changes nothing."""
 import pytest
 from django.urls import reverse
 
-from audits.models import SEOScan, Website
+from audits.models import PageResult, SEOReport, SEOScan, Website
 from vivaseo_site.app_urls import urlpatterns
 from vivaseo_site.notifications.models import Notification
 from vivaseo_site.support.models import SupportTicket
@@ -13,31 +13,39 @@ from .factories import NotificationFactory, ReportFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db
 
-# Which object each URL's pk names, by the URL's first path segment.
+# Which object each URL's pk names, by the URL's first path segment. Under "audits" are the
+# audit page and its report: findings, pages, one page, site facts, findings.csv, pages.csv
+# and report.pdf; under "websites" the comparison of two audits too.
 OBJECT_BY_PREFIX = {
     "websites": "website",
     "audits": "scan",
     "notifications": "notification",
     "support": "ticket",
 }
+# Other ids a URL names, and the owned object each one is.
+OBJECT_BY_KWARG = {"page_pk": "page"}
 OBJECT_URL_NAMES = sorted(
     pattern.name for pattern in urlpatterns if "<int:pk>" in str(pattern.pattern)
 )
 
 
 def test_every_object_url_is_covered():
-    assert len(OBJECT_URL_NAMES) >= 12
+    assert len(OBJECT_URL_NAMES) >= 20
     for pattern in urlpatterns:
         if "<int:pk>" in str(pattern.pattern):
             assert str(pattern.pattern).split("/")[0] in OBJECT_BY_PREFIX, pattern
+            for converter in str(pattern.pattern).split("<")[2:]:
+                assert converter.split(":")[1].split(">")[0] in OBJECT_BY_KWARG, pattern
 
 
 @pytest.fixture
 def owned(customer):
     report = ReportFactory(scan__website__user=customer, scan__status=SEOScan.Status.COMPLETED)
+    page = PageResult.objects.create(scan=report.scan, url=report.scan.url, status_code=200)
     return {
         "website": report.scan.website,
         "scan": report.scan,
+        "page": page,
         "notification": NotificationFactory(user=customer, action_url="/en/app/"),
         "ticket": TicketFactory(user=customer),
     }
@@ -48,8 +56,13 @@ def _url(name, owned, language="en"):
     kind = OBJECT_BY_PREFIX[str(route.pattern).split("/")[0]]
     from django.utils import translation
 
+    kwargs = {"pk": owned[kind].pk} | {
+        name: owned[other].pk
+        for name, other in OBJECT_BY_KWARG.items()
+        if f"<int:{name}>" in str(route.pattern)
+    }
     with translation.override(language):
-        return reverse(f"dashboard:{name}", args=[owned[kind].pk])
+        return reverse(f"dashboard:{name}", kwargs=kwargs)
 
 
 def _state(customer):
@@ -59,6 +72,7 @@ def _state(customer):
         list(Notification.objects.filter(user=customer).values_list("is_read", "is_archived")),
         list(SupportTicket.objects.filter(user=customer).values_list("status", "subject")),
         SupportTicket.objects.filter(user=customer).values_list("replies", flat=True).count(),
+        list(SEOReport.objects.filter(scan__user=customer).values_list("pdf_download_count")),
     )
 
 

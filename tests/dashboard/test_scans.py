@@ -62,11 +62,12 @@ def test_finished_audit_page_does_not_refresh(customer_client, customer):
 def test_completed_audit_shows_the_headline_results(customer_client, customer):
     report = ReportFactory(scan__website__user=customer, scan__pages_crawled=12)
     page = customer_client.get(f"/en/app/audits/{report.scan_id}/").content.decode()
-    assert "72<small>/100</small>" in page
+    assert 'data-score="72"' in page and "Overall score" in page
     for label, score in [("On-page", 64), ("Technical", 91), ("Links", 100), ("Social", 40)]:
-        assert label in page and f'<span class="category-score">{score}</span>' in page
-    assert "Performance" not in page  # not measured
-    assert '<span class="severity-count">16</span><span class="severity-name">Notice</span>' in page
+        assert f"{label}: {score}" in page  # the category bars' accessible name
+    assert "Performance: not measured" in page
+    assert "is not measured by the crawl" in page
+    assert 'class="segment segment-notice" data-count="16"' in page
     assert "12 pages audited" in page
     assert "Page has no H1 heading" in page and "7 pages" in page
     assert page.index("Page has no H1 heading") < page.index("Page has no title")

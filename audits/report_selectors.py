@@ -1,0 +1,659 @@
+"""Reads for the report pages of a completed audit: findings by check, the pages and one page,
+the site facts, the score history of a website and the comparison of two audits.
+
+Every function costs a fixed number of queries however many pages or findings an audit has:
+findings are grouped by the database, lists are paginated querysets whose per-row numbers are
+subqueries, and samples are picked with a window function, never a query per row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from .charts import CATEGORY_LABELS, SEVERITY_ORDER, category_label, score_value, severity_label
+from .checks.registry import get_check
+from .comparison import ComparedFinding, Comparison, scan_compare
+from .models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
+from .website_selectors import report_recommendations
+
+SAMPLE_PAGES = 5
+SITE_WIDE_DETAILS = 20
+LINKS_SHOWN = 50
+HISTORY_POINTS = 24
+COMPARE_CHOICES = 100
+COMPARE_URLS_SHOWN = 10
+
+PAGE_STATUS_FILTERS = {
+    "ok": gettext_lazy("OK (2xx)"),
+    "redirect": gettext_lazy("Redirects (3xx)"),
+    "error": gettext_lazy("Errors (4xx, 5xx, no answer)"),
+}
+
+
+def _severity_rank(severity: str) -> int:
+    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
+
+
+def _severity_rank_expression(prefix: str = "") -> Case:
+    return Case(
+        *(
+            When(**{f"{prefix}severity": key}, then=Value(rank))
+            for rank, key in enumerate(SEVERITY_ORDER)
+        ),
+        default=Value(len(SEVERITY_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+# -- the audit ------------------------------------------------------------------------------
+def scan_report(scan: SEOScan) -> SEOReport | None:
+    """The report of a completed audit, or None (running, failed, cancelled). Load the scan
+    with website_selectors.scan_for_user: the report comes with it."""
+    if scan.status != SEOScan.Status.COMPLETED:
+        return None
+    try:
+        return scan.report
+    except SEOReport.DoesNotExist:
+        return None
+
+
+def previous_completed_scan(*, scan: SEOScan) -> dict | None:
+    """``{"pk", "score"}`` of the website's completed audit before ``scan``, or None."""
+    if scan.completed_at is None:
+        return None
+    row = (
+        SEOScan.objects.filter(
+            website_id=scan.website_id,
+            status=SEOScan.Status.COMPLETED,
+            completed_at__lt=scan.completed_at,
+        )
+        .exclude(pk=scan.pk)
+        .order_by("-completed_at", "-pk")
+        .values("pk", score=F("report__overall_score"))
+        .first()
+    )
+    return row
+
+
+def scans_with_previous(scans: QuerySet[SEOScan]) -> QuerySet[SEOScan]:
+    """Annotate each audit with ``previous_completed_id``: the website's completed audit
+    before it (for "Compare with previous"), as a subquery."""
+    earlier = SEOScan.objects.filter(
+        website=OuterRef("website"),
+        status=SEOScan.Status.COMPLETED,
+        completed_at__lt=OuterRef("completed_at"),
+    ).order_by("-completed_at", "-pk")
+    return scans.annotate(previous_completed_id=Subquery(earlier.values("pk")[:1]))
+
+
+def finished_because_text(*, scan: SEOScan, report: SEOReport | None = None) -> dict[str, str]:
+    """How the crawl ended, in plain words: ``{"tone": "ok" | "warning", "text": ...}``."""
+    stored = (report.summary or {}).get("finished_because") if report else ""
+    reason = scan.finished_because or stored
+    pages = scan.pages_crawled
+    if reason == "max_pages":
+        return {
+            "tone": "warning",
+            "text": _(
+                "The audit stopped at the %(limit)s-page limit. Pages beyond it were not "
+                "checked: start an audit with a higher page limit to see more of the site."
+            )
+            % {"limit": scan.max_pages},
+        }
+    if reason == "max_depth":
+        return {
+            "tone": "warning",
+            "text": _(
+                "The audit stopped following links %(depth)s clicks away from the start page. "
+                "Deeper pages were not checked."
+            )
+            % {"depth": scan.max_depth},
+        }
+    if reason == "time_budget":
+        return {
+            "tone": "warning",
+            "text": _(
+                "The audit ran out of time and stopped; the report covers the pages it reached. "
+                "A slow site audits fewer pages in the same time."
+            ),
+        }
+    if reason == "stopped":
+        return {
+            "tone": "warning",
+            "text": _(
+                "The audit was stopped before it finished; the report covers the pages it reached."
+            ),
+        }
+    return {
+        "tone": "ok",
+        "text": ngettext(
+            "Every page we could reach from the start page was audited (%(count)s page).",
+            "Every page we could reach from the start page was audited (%(count)s pages).",
+            pages,
+        )
+        % {"count": pages},
+    }
+
+
+def report_recommendation_items(report: SEOReport, *, language: str) -> list[dict]:
+    """The report's recommendations in ``language`` with labels for the template."""
+    result = []
+    for item in report_recommendations(report, language=language):
+        severity, category = item.get("severity") or "", item.get("category") or ""
+        result.append(
+            {
+                **item,
+                "severity_label": severity_label(severity) if severity else "",
+                "category_label": category_label(category) if category else "",
+            }
+        )
+    return result
+
+
+def category_rows(report: SEOReport) -> list[dict]:
+    """Every category in the usual order with its score (None: not measured)."""
+    stored = report.category_scores or {}
+    keys = list(CATEGORY_LABELS) + [key for key in stored if key not in CATEGORY_LABELS]
+    return [
+        {"key": key, "label": category_label(key), "score": score_value(stored.get(key))}
+        for key in keys
+        if key in stored or key in CATEGORY_LABELS
+    ]
+
+
+# -- findings by check ------------------------------------------------------------------------
+@dataclass
+class CheckGroup:
+    """One failing check of an audit with everything the findings list shows about it."""
+
+    check_id: str
+    severity: str
+    category: str
+    findings: int = 0
+    pages: int = 0
+    site_wide: int = 0
+    title: str = ""
+    why: str = ""
+    how_to_fix: str = ""
+    weight: int = 0
+    lighthouse: bool = False
+    details: list[str] = field(default_factory=list)
+    samples: list[dict] = field(default_factory=list)
+
+    @property
+    def severity_label(self) -> str:
+        return severity_label(self.severity)
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
+    @property
+    def is_site_wide(self) -> bool:
+        return bool(self.site_wide)
+
+
+def _check_texts(group: CheckGroup, language: str) -> None:
+    try:
+        check = get_check(group.check_id)
+    except KeyError:
+        # A check removed since the audit ran: its findings keep their id.
+        group.title = group.check_id
+        return
+    group.title = check.text("failure_title", language)
+    group.why = check.text("why", language)
+    group.how_to_fix = check.text("how_to_fix", language)
+    group.weight = check.weight
+    group.lighthouse = check.lighthouse
+
+
+def _sample_pages(scan: SEOScan, check_ids: list[str]) -> dict[str, list[dict]]:
+    """Up to SAMPLE_PAGES affected pages per check, shallowest first, in one query."""
+    if not check_ids:
+        return {}
+    ranked = (
+        Finding.objects.filter(scan=scan, page__isnull=False, check_id__in=check_ids)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("check_id")],
+                order_by=[F("page__depth").asc(nulls_last=True), F("page_id").asc(), F("id")],
+            )
+        )
+        .order_by()
+    )
+    samples: dict[str, list[dict]] = defaultdict(list)
+    rows = ranked.filter(rank__lte=SAMPLE_PAGES * 3).values_list(
+        "check_id", "page_id", "page__url", "detail"
+    )
+    for check_id, page_id, url, detail in rows:
+        pages = samples[check_id]
+        if len(pages) < SAMPLE_PAGES and all(page["id"] != page_id for page in pages):
+            pages.append({"id": page_id, "url": url, "detail": detail})
+    return samples
+
+
+@dataclass
+class FindingsOverview:
+    groups: list[CheckGroup]
+    total_checks: int
+    severity_counts: dict[str, int]
+    category_counts: dict[str, int]
+
+    @property
+    def findings(self) -> int:
+        return sum(group.findings for group in self.groups)
+
+
+def check_groups(
+    *,
+    scan: SEOScan,
+    language: str,
+    pages_total: int,
+    severity: str = "",
+    category: str = "",
+    check: str = "",
+    with_samples: bool = True,
+) -> FindingsOverview:
+    """The audit's failing checks, most important first (the recommendations' order:
+    severity, pages affected with a site-wide problem counting as every page, weight),
+    filtered by severity, category or check id; counts per severity and category for the
+    filters are those of every check. Three queries at most."""
+    rows = (
+        Finding.objects.filter(scan=scan)
+        .order_by()
+        .values("check_id", "severity", "category")
+        .annotate(
+            findings=Count("id"),
+            pages=Count("page", distinct=True),
+            site_wide=Count("id", filter=Q(page__isnull=True)),
+        )
+    )
+    groups: dict[str, CheckGroup] = {}
+    for row in rows:
+        group = groups.get(row["check_id"])
+        if group is None:
+            group = groups[row["check_id"]] = CheckGroup(
+                check_id=row["check_id"], severity=row["severity"], category=row["category"]
+            )
+        elif _severity_rank(row["severity"]) < _severity_rank(group.severity):
+            # One check stored with two severities: list it once, at the worse one.
+            group.severity = row["severity"]
+        group.findings += row["findings"]
+        group.pages = max(group.pages, row["pages"])
+        group.site_wide += row["site_wide"]
+
+    severity_counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    category_counts: dict[str, int] = {}
+    for group in groups.values():
+        severity_counts[group.severity] = severity_counts.get(group.severity, 0) + 1
+        category_counts[group.category] = category_counts.get(group.category, 0) + 1
+    order = [key for key in CATEGORY_LABELS if key in category_counts]
+    order += [key for key in category_counts if key not in CATEGORY_LABELS]
+    category_counts = {key: category_counts[key] for key in order}
+
+    chosen = [
+        group
+        for group in groups.values()
+        if (not severity or group.severity == severity)
+        and (not category or group.category == category)
+        and (not check or group.check_id == check)
+    ]
+    for group in chosen:
+        _check_texts(group, language)
+    chosen.sort(
+        key=lambda group: (
+            _severity_rank(group.severity),
+            -(pages_total if group.site_wide else group.pages),
+            -group.weight,
+            group.check_id,
+        )
+    )
+    if with_samples and chosen:
+        site_wide_ids = [group.check_id for group in chosen if group.site_wide]
+        if site_wide_ids:
+            details: dict[str, list[str]] = defaultdict(list)
+            for check_id, detail in (
+                Finding.objects.filter(scan=scan, page__isnull=True, check_id__in=site_wide_ids)
+                .order_by("check_id", "id")
+                .values_list("check_id", "detail")[: SITE_WIDE_DETAILS * len(site_wide_ids)]
+            ):
+                if len(details[check_id]) < SITE_WIDE_DETAILS:
+                    details[check_id].append(detail)
+            for group in chosen:
+                group.details = details.get(group.check_id, [])
+        samples = _sample_pages(scan, [group.check_id for group in chosen if group.pages])
+        for group in chosen:
+            group.samples = samples.get(group.check_id, [])
+    return FindingsOverview(
+        groups=chosen,
+        total_checks=len(groups),
+        severity_counts=severity_counts,
+        category_counts=category_counts,
+    )
+
+
+# -- pages ------------------------------------------------------------------------------------
+def pages_for_scan(
+    *,
+    scan: SEOScan,
+    query: str = "",
+    severity: str = "",
+    category: str = "",
+    check: str = "",
+    status: str = "",
+) -> QuerySet[PageResult]:
+    """The audit's pages, shallowest first, each annotated with ``findings_count``,
+    ``worst_severity`` and (with ``check``) ``check_detail``; filtered to pages with a finding
+    of that severity, category and check, by status group (PAGE_STATUS_FILTERS) and by a
+    search in the URL and title. Paginate it: one query per page of results plus a count."""
+    findings = Finding.objects.filter(page=OuterRef("pk"))
+    pages = PageResult.objects.filter(scan=scan)
+    matching = findings
+    if severity:
+        matching = matching.filter(severity=severity)
+    if category:
+        matching = matching.filter(category=category)
+    if check:
+        matching = matching.filter(check_id=check)
+    if severity or category or check:
+        pages = pages.filter(Exists(matching))
+    if query := query.strip():
+        pages = pages.filter(Q(url__icontains=query) | Q(title__icontains=query))
+    if status == "ok":
+        pages = pages.filter(status_code__gte=200, status_code__lt=300)
+    elif status == "redirect":
+        pages = pages.filter(status_code__gte=300, status_code__lt=400)
+    elif status == "error":
+        pages = pages.filter(Q(status_code__gte=400) | Q(status_code__isnull=True))
+    counts = findings.order_by().values("page").annotate(n=Count("id")).values("n")
+    worst = (
+        findings.annotate(rank=_severity_rank_expression())
+        .order_by("rank", "id")
+        .values("severity")[:1]
+    )
+    pages = pages.annotate(
+        findings_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0),
+        worst_severity=Subquery(worst, output_field=CharField()),
+    )
+    if check:
+        detail = findings.filter(check_id=check).order_by("id").values("detail")[:1]
+        pages = pages.annotate(check_detail=Subquery(detail, output_field=CharField()))
+    return pages.defer("facts", "hreflang", "og", "twitter").order_by(
+        F("depth").asc(nulls_last=True), "id"
+    )
+
+
+@dataclass
+class PageDetail:
+    page: PageResult
+    findings: list[dict]
+    linked_from: list[dict]
+    linked_from_count: int
+    links_out: list[dict]
+    links_out_count: int
+    headings: list[dict]
+    redirect_chain: list[dict]
+    facts: dict[str, Any]
+
+
+def page_detail(*, scan: SEOScan, page_pk: int, language: str) -> PageDetail:
+    """Everything the audit stored about one of its URLs; PageResult.DoesNotExist when the
+    page is not part of ``scan``. A fixed number of queries (page, findings, links)."""
+    page = PageResult.objects.get(scan=scan, pk=page_pk)
+    findings = []
+    for row in (
+        Finding.objects.filter(scan=scan, page=page)
+        .order_by("check_id", "id")
+        .values("check_id", "severity", "category", "detail")
+    ):
+        group = CheckGroup(
+            check_id=row["check_id"], severity=row["severity"], category=row["category"]
+        )
+        _check_texts(group, language)
+        findings.append({"group": group, "detail": row["detail"]})
+    findings.sort(key=lambda item: (_severity_rank(item["group"].severity), item["group"].title))
+    # Several findings of one check (one per broken link) read best together.
+    merged: dict[str, dict] = {}
+    for item in findings:
+        entry = merged.setdefault(item["group"].check_id, {"group": item["group"], "details": []})
+        if item["detail"]:
+            entry["details"].append(item["detail"])
+
+    inbound = PageLink.objects.filter(scan=scan, target_hash=page.url_hash).exclude(source=page)
+    target_pages = PageResult.objects.filter(scan=scan, url_hash=OuterRef("target_hash"))
+    outbound = PageLink.objects.filter(source=page).annotate(
+        target_page_id=Subquery(target_pages.values("pk")[:1])
+    )
+    facts = page.facts or {}
+    return PageDetail(
+        page=page,
+        findings=list(merged.values()),
+        linked_from=list(
+            inbound.order_by("source__depth", "source_id").values(
+                "source_id", "anchor_text", "nofollow", url=F("source__url")
+            )[:LINKS_SHOWN]
+        ),
+        linked_from_count=inbound.values("source_id").distinct().count(),
+        links_out=list(
+            outbound.order_by("id").values(
+                "target_url", "anchor_text", "nofollow", "target_page_id"
+            )[:LINKS_SHOWN]
+        ),
+        links_out_count=outbound.count(),
+        headings=[
+            {"level": level, "text": text}
+            for level, text in facts.get("headings", [])
+            if isinstance(level, int)
+        ],
+        redirect_chain=[
+            hop for hop in (page.redirect_chain or []) if isinstance(hop, dict) and hop.get("url")
+        ],
+        facts=facts,
+    )
+
+
+# -- site facts -------------------------------------------------------------------------------
+ROBOTS_PROBLEMS = {
+    "Syntax not understood": gettext_lazy("Syntax not understood"),
+    "Unknown directive": gettext_lazy("Unknown directive"),
+    "Invalid sitemap URL": gettext_lazy("Invalid sitemap URL"),
+    "Invalid sitemap URL protocol": gettext_lazy("Invalid sitemap URL protocol"),
+    "No user-agent specified": gettext_lazy("No user-agent specified"),
+    'Pattern should either be empty, start with "/" or "*"': gettext_lazy(
+        'Pattern should either be empty, start with "/" or "*"'
+    ),
+    '"$" should only be used at the end of the pattern': gettext_lazy(
+        '"$" should only be used at the end of the pattern'
+    ),
+}
+SITEMAP_SOURCES = {
+    "robots.txt": gettext_lazy("Listed in robots.txt"),
+    "default": gettext_lazy("Default location"),
+    "index": gettext_lazy("Listed in a sitemap index"),
+}
+
+
+def site_facts(report: SEOReport) -> dict[str, Any]:
+    """robots.txt, sitemaps and HTTPS as the crawl found them, ready for the template."""
+    site = report.site or {}
+    robots = dict(site.get("robots_txt") or {})
+    robots["problems"] = [
+        {**problem, "message": ROBOTS_PROBLEMS.get(problem.get("message"), problem.get("message"))}
+        for problem in robots.get("problems") or []
+        if isinstance(problem, dict)
+    ]
+    sitemaps = [
+        {**sitemap, "source_label": SITEMAP_SOURCES.get(sitemap.get("source"), "")}
+        for sitemap in site.get("sitemaps") or []
+        if isinstance(sitemap, dict)
+    ]
+    https = dict(site.get("https") or {})
+    certificate = dict(https.get("certificate") or {})
+    if certificate.get("not_after"):
+        certificate["expires"] = parse_datetime(certificate["not_after"])
+    if certificate:
+        days = certificate.get("days_to_expiry")
+        certificate["expiring_soon"] = isinstance(days, int) and days < 30
+    https["certificate"] = certificate or None
+    return {
+        "start_url": site.get("start_url") or report.scan.url,
+        "final_start_url": site.get("final_start_url") or "",
+        "robots": robots or None,
+        "sitemaps": sitemaps,
+        "sitemap_urls": site.get("sitemap_urls") or 0,
+        "https": https,
+    }
+
+
+# -- history and comparison -------------------------------------------------------------------
+def score_history(*, website: Website, limit: int = HISTORY_POINTS) -> list[dict]:
+    """The last ``limit`` completed audits with a score, oldest first (one query)."""
+    rows = list(
+        SEOReport.objects.filter(scan__website=website, scan__status=SEOScan.Status.COMPLETED)
+        .order_by("-scan__completed_at", "-scan_id")
+        .values("scan_id", "overall_score", completed_at=F("scan__completed_at"))[:limit]
+    )
+    rows.reverse()
+    return rows
+
+
+def completed_scans(*, website: Website) -> QuerySet[SEOScan]:
+    """The website's completed audits, newest first, with their score."""
+    return (
+        SEOScan.objects.filter(website=website, status=SEOScan.Status.COMPLETED)
+        .annotate(score=F("report__overall_score"))
+        .order_by("-completed_at", "-pk")
+    )
+
+
+@dataclass
+class ComparedCheck:
+    check_id: str
+    title: str
+    severity: str
+    category: str
+    site_wide: bool
+    urls: list[str]
+    count: int
+
+    @property
+    def severity_label(self) -> str:
+        return severity_label(self.severity)
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.urls)
+
+
+def _natural_key(text: str) -> list:
+    """Sorts /teak-2 before /teak-10."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _group_compared(items: list[ComparedFinding], language: str) -> list[ComparedCheck]:
+    by_check: dict[str, list[ComparedFinding]] = defaultdict(list)
+    for item in items:
+        by_check[item.check_id].append(item)
+    groups = []
+    for check_id, found in by_check.items():
+        texts = CheckGroup(check_id=check_id, severity="", category="")
+        _check_texts(texts, language)
+        urls = sorted((item.url for item in found if item.url), key=_natural_key)
+        groups.append(
+            ComparedCheck(
+                check_id=check_id,
+                title=texts.title,
+                severity=found[0].severity,
+                category=found[0].category,
+                site_wide=any(item.url is None for item in found),
+                urls=urls[:COMPARE_URLS_SHOWN],
+                count=len(found),
+            )
+        )
+    groups.sort(key=lambda group: (_severity_rank(group.severity), -group.count, group.title))
+    return groups
+
+
+@dataclass
+class WebsiteComparison:
+    comparison: Comparison
+    new: list[ComparedCheck]
+    fixed: list[ComparedCheck]
+    unchanged: list[ComparedCheck]
+    categories: list[dict]
+
+
+def comparison_pair(
+    *, website: Website, old_id: int | None, new_id: int | None
+) -> tuple[SEOScan, SEOScan] | None:
+    """The two completed audits to compare: the ones asked for (SEOScan.DoesNotExist when
+    either is not a completed audit of ``website``), by default the latest two; the older
+    one first. None when the website has fewer than two completed audits."""
+    scans = completed_scans(website=website).select_related("website")
+    new = scans.first() if new_id is None else scans.get(pk=new_id)
+    if new is None:
+        return None
+    if old_id is None:
+        old = (
+            scans.filter(completed_at__lt=new.completed_at).first()
+            or scans.exclude(pk=new.pk).first()
+        )
+    else:
+        old = scans.get(pk=old_id)
+    if old is None:
+        return None
+    if (old.completed_at, old.pk) > (new.completed_at, new.pk):
+        old, new = new, old
+    return old, new
+
+
+def website_comparison(*, old: SEOScan, new: SEOScan, language: str) -> WebsiteComparison:
+    """What changed between two audits, grouped by check, with score deltas per category."""
+    comparison = scan_compare(old=old, new=new)
+    keys = [key for key in CATEGORY_LABELS if key in comparison.category_deltas] + [
+        key for key in comparison.category_deltas if key not in CATEGORY_LABELS
+    ]
+    return WebsiteComparison(
+        comparison=comparison,
+        new=_group_compared(comparison.new_findings, language),
+        fixed=_group_compared(comparison.fixed_findings, language),
+        unchanged=_group_compared(comparison.unchanged_findings, language),
+        categories=[
+            {
+                "key": key,
+                "label": category_label(key),
+                "old": comparison.old_category_scores.get(key),
+                "new": comparison.new_category_scores.get(key),
+                "delta": comparison.category_deltas.get(key),
+            }
+            for key in keys
+        ],
+    )
