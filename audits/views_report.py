@@ -297,28 +297,26 @@ def _downloadable(request: HttpRequest, pk: int) -> tuple[SEOScan, SEOReport]:
     return scan, report
 
 
-@customer_view
-def findings_csv(request, pk: int):
+def _csv_download(request, pk: int, *, rows_for, name: str):
     scan, _report = _downloadable(request, pk)
     if refused := get_only(request):
         return refused
-    language = report_language()
     return exports.csv_response(
-        rows=exports.findings_csv(scan=scan, language=language),
-        filename=download_name(scan, pgettext("download file name", "findings"), "csv"),
+        rows=rows_for(scan=scan, language=report_language()),
+        filename=download_name(scan, name, "csv"),
     )
+
+
+@customer_view
+def findings_csv(request, pk: int):
+    name = pgettext("download file name", "findings")
+    return _csv_download(request, pk, rows_for=exports.findings_csv, name=name)
 
 
 @customer_view
 def pages_csv(request, pk: int):
-    scan, _report = _downloadable(request, pk)
-    if refused := get_only(request):
-        return refused
-    language = report_language()
-    return exports.csv_response(
-        rows=exports.pages_csv(scan=scan, language=language),
-        filename=download_name(scan, pgettext("download file name", "pages"), "csv"),
-    )
+    name = pgettext("download file name", "pages")
+    return _csv_download(request, pk, rows_for=exports.pages_csv, name=name)
 
 
 @customer_view
