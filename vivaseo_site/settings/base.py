@@ -190,8 +190,17 @@ STATIC_ROOT = Path(env.str("DJANGO_STATIC_ROOT", default=str(BASE_DIR / "staticf
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Files (PDF reports) go to Cloudinary when CLOUDINARY_URL is set (the cloudinary package reads
+# it), to MEDIA_ROOT otherwise. https://cloudinary.com/documentation/django_integration
+CLOUDINARY_URL = env.str("CLOUDINARY_URL", default="")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": (
+            "vivaseo_site.core.storage.CloudinaryStorage"
+            if CLOUDINARY_URL
+            else "django.core.files.storage.FileSystemStorage"
+        )
+    },
     # https://whitenoise.readthedocs.io/en/stable/django.html#add-compression-and-caching-support
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
