@@ -57,8 +57,8 @@ class FakeCloudinary:
                 if path == f"/v1_1/{CLOUD}/raw/upload":
                     assert fields["type"] == b"private"
                     fake.files[public_id] = fields["file"]
-                    self._reply(200, {"public_id": public_id, "version": 1, "type": "private",
-                                      "resource_type": "raw", "bytes": len(fields["file"])})  # fmt: skip
+                    size = len(fields["file"])
+                    self._reply(200, {"public_id": public_id, "version": 1, "bytes": size})
                 elif path == f"/v1_1/{CLOUD}/raw/destroy":
                     found = fake.files.pop(public_id, None) is not None
                     self._reply(200, {"result": "ok" if found else "not found"})
