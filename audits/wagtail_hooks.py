@@ -2,16 +2,15 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from vivaseo_site.core.viewsets import BulkDeletedModelViewSet
 
 from .models import Finding, PageResult, SEOScan, Website
 
 
-class WebsiteViewSet(ModelViewSet):
+class WebsiteViewSet(BulkDeletedModelViewSet):
     model = Website
-    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
-    # pages and findings with it), which per-row reference bookkeeping would make slow.
-    add_to_reference_index = False
     icon = "site"
     menu_label = _("Websites")
     list_display = ["name", "url", "user", "is_active", "created"]
@@ -22,11 +21,8 @@ class WebsiteViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class SEOScanViewSet(ModelViewSet):
+class SEOScanViewSet(BulkDeletedModelViewSet):
     model = SEOScan
-    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
-    # pages and findings with it), which per-row reference bookkeeping would make slow.
-    add_to_reference_index = False
     icon = "search"
     menu_label = _("Audits")
     list_display = [
@@ -47,11 +43,8 @@ class SEOScanViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class PageResultViewSet(ModelViewSet):
+class PageResultViewSet(BulkDeletedModelViewSet):
     model = PageResult
-    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
-    # pages and findings with it), which per-row reference bookkeeping would make slow.
-    add_to_reference_index = False
     icon = "doc-full"
     menu_label = _("Crawled pages")
     list_display = ["url", "scan", "status_code", "depth", "indexable", "title"]
@@ -64,11 +57,8 @@ class PageResultViewSet(ModelViewSet):
     add_to_admin_menu = False
 
 
-class FindingViewSet(ModelViewSet):
+class FindingViewSet(BulkDeletedModelViewSet):
     model = Finding
-    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
-    # pages and findings with it), which per-row reference bookkeeping would make slow.
-    add_to_reference_index = False
     icon = "warning"
     menu_label = _("Findings")
     list_display = ["check_id", "severity", "category", "page", "scan"]

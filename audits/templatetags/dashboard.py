@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django import template
 
+from audits import charts
 from audits.website_selectors import score_trend
 
 register = template.Library()
@@ -19,15 +20,8 @@ def trend(website) -> str:
 
 @register.filter
 def score_band(score) -> str:
-    """ "good" (90+), "fair" (50-89) or "poor", as the Lighthouse colours; "" for no score."""
-    if score is None or score == "":
-        return ""
-    score = int(score)
-    if score >= 90:
-        return "good"
-    if score >= 50:
-        return "fair"
-    return "poor"
+    """charts.score_band for templates, which may pass "" for a missing score."""
+    return charts.score_band(None if score in (None, "") else int(score))
 
 
 @register.simple_tag(takes_context=True)

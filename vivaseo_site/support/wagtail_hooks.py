@@ -2,18 +2,16 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from vivaseo_site.core.viewsets import BulkDeletedModelViewSet
 from vivaseo_site.notifications.models import EmailLog, Notification
 
 from .models import SupportTicket
 
 
-class SupportTicketViewSet(ModelViewSet):
+class SupportTicketViewSet(BulkDeletedModelViewSet):
     model = SupportTicket
-    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
-    # pages and findings with it), which per-row reference bookkeeping would make slow.
-    add_to_reference_index = False
     icon = "help"
     menu_label = _("Tickets")
     list_display = ["subject", "user", "category", "status", "priority", "modified"]
@@ -25,11 +23,8 @@ class SupportTicketViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class NotificationViewSet(ModelViewSet):
+class NotificationViewSet(BulkDeletedModelViewSet):
     model = Notification
-    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
-    # pages and findings with it), which per-row reference bookkeeping would make slow.
-    add_to_reference_index = False
     icon = "mail"
     menu_label = _("Notifications")
     list_display = ["title", "user", "kind", "is_read", "created"]
@@ -39,11 +34,8 @@ class NotificationViewSet(ModelViewSet):
                    "is_archived", "expires_at"]  # fmt: skip
 
 
-class EmailLogViewSet(ModelViewSet):
+class EmailLogViewSet(BulkDeletedModelViewSet):
     model = EmailLog
-    # Not in the reference index: crawl data is deleted in bulk (a website takes its audits,
-    # pages and findings with it), which per-row reference bookkeeping would make slow.
-    add_to_reference_index = False
     icon = "mail"
     menu_label = _("Email log")
     list_display = ["subject", "to_email", "template", "status", "created"]
