@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from . import crawl_settings
 from .checks import run_page_checks, run_site_checks
 from .checks.indexability import robots_blocked_bots
+from .engine.crawl_process import ProcessCrawlRunner, fork_available
 from .engine.crawler import CrawlRunner, CrawlSettings, FinishReason, PageRecord
 from .engine.urls import normalize_url, same_site
 from .models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
@@ -260,7 +262,7 @@ class _ScanPipeline:
         links = page_link_rows(page=page, facts=record.facts, is_internal=self.is_internal)
         return page, findings, links
 
-    def crawl(self, runner: CrawlRunner) -> None:
+    def crawl(self, runner: CrawlRunner | ProcessCrawlRunner) -> None:
         batch = _PageBatch()
         stored = 0
         last_progress = 0.0
@@ -295,7 +297,7 @@ class _ScanPipeline:
             runner.outcome.finished_because = FinishReason.STOPPED
         batch.write()
 
-    def finish(self, runner: CrawlRunner) -> SEOScan:
+    def finish(self, runner: CrawlRunner | ProcessCrawlRunner) -> SEOScan:
         scan = self.scan
         outcome = runner.outcome
         site = outcome.site_facts(
@@ -373,9 +375,17 @@ def scan_run(*, scan_id: int, fetcher=None) -> SEOScan | None:
         return _scan_run_claimed(scan, fetcher=fetcher)
 
 
+def crawl_runner_for(crawl: CrawlSettings, *, fetcher=None) -> CrawlRunner | ProcessCrawlRunner:
+    """A forked crawl process where it can be had (both cores busy: fetch + parse there, the
+    database writes here); a thread when a fetcher is handed in, which lives in this process."""
+    if fetcher is None and settings.VIVASEO_CRAWL_IN_PROCESS and fork_available():
+        return ProcessCrawlRunner(crawl)
+    return CrawlRunner(crawl, fetcher=fetcher)
+
+
 def _scan_run_claimed(scan: SEOScan, *, fetcher=None) -> SEOScan:
     pipeline = _ScanPipeline(scan)
-    runner = CrawlRunner(pipeline.settings, fetcher=fetcher)
+    runner = crawl_runner_for(pipeline.settings, fetcher=fetcher)
     try:
         _progress(scan, progress=3, step=_("Reading robots.txt and sitemaps"))
         pipeline.crawl(runner)

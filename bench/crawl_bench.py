@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import hashlib
 import json
 import os
@@ -60,38 +61,68 @@ class ChildRun:
     returncode: int
     wall_seconds: float
     cpu_seconds: float  # user + system: unlike wall time, barely moved by other load
-    peak_rss_mb: float
+    peak_rss_mb: float  # the whole process tree (see run_child)
+    largest_process_rss_mb: float
+    peak_pss_mb: float | None
     load_before: float  # 1-minute load average at the start: above ~0.5, others share the CPUs
     stdout: str
     stderr: str
     rss_samples: list[tuple[float, float]] = field(default_factory=list)  # (seconds, MB)
 
 
-def _rss_mb(pid: int) -> float | None:
+def _process_tree(pid: int) -> list[int]:
+    """`pid` and its descendants (the audit forks a crawl process)."""
+    tree, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        tree.append(current)
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                pending.extend(int(child) for child in children.read_text().split())
+    return tree
+
+
+def _memory_mb(pid: int, field_name: str, path: str) -> float:
     try:
-        status = Path(f"/proc/{pid}/status").read_text()
+        text = Path(f"/proc/{pid}/{path}").read_text()
     except OSError:
-        return None
-    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(match.group(1)) / 1024 if match else None
+        return 0.0
+    match = re.search(rf"^{field_name}:\s+(\d+) kB", text, re.MULTILINE)
+    return int(match.group(1)) / 1024 if match else 0.0
 
 
-def run_child(command: list[str], *, env: dict[str, str], sample_seconds: float = 0.5) -> ChildRun:
-    """Run `command` to completion; its peak RSS comes from wait4's rusage, which covers this
-    child alone (getrusage(RUSAGE_CHILDREN) would mix in every earlier child)."""
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) summed over the process tree. The RSS sum counts the pages a forked child
+    still shares with its parent twice (an upper bound); PSS splits them between the two."""
+    tree = _process_tree(pid)
+    rss = sum(_memory_mb(each, "VmRSS", "status") for each in tree)
+    pss = sum(_memory_mb(each, "Pss", "smaps_rollup") for each in tree)
+    return rss, pss
+
+
+def run_child(command: list[str], *, env: dict[str, str], sample_seconds: float = 0.25) -> ChildRun:
+    """Run `command` to completion and measure it with the processes it starts.
+
+    Peak memory is the peak of the RSS summed over the process tree, sampled every
+    `sample_seconds` (the audit runs its crawl in a forked process, so one process's RSS
+    would leave half of it out). wait4's rusage gives CPU time (the child and the children it
+    waited for) and the largest single process's peak RSS, which the sampled peak can never
+    be below (a peak between two samples is caught there)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         load_before = os.getloadavg()[0]
         started = time.monotonic()
         process = subprocess.Popen(command, env=env, cwd=PROJECT_DIR, stdout=out, stderr=err)
         samples: list[tuple[float, float]] = []
+        peaks = {"rss": 0.0, "pss": 0.0}
         done = threading.Event()
 
         def sample() -> None:
             # A timeline of RSS shows which phase (crawl, checks, report) sets the peak.
             while not done.wait(sample_seconds):
-                rss = _rss_mb(process.pid)
-                if rss is not None:
+                rss, pss = tree_memory_mb(process.pid)
+                if rss:
                     samples.append((round(time.monotonic() - started, 2), round(rss, 1)))
+                    peaks["rss"], peaks["pss"] = max(peaks["rss"], rss), max(peaks["pss"], pss)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -102,11 +133,14 @@ def run_child(command: list[str], *, env: dict[str, str], sample_seconds: float 
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
+        largest = usage.ru_maxrss / 1024  # kB on Linux
         return ChildRun(
             returncode=process.returncode,
             wall_seconds=wall,
             cpu_seconds=usage.ru_utime + usage.ru_stime,
-            peak_rss_mb=usage.ru_maxrss / 1024,  # kB on Linux
+            peak_rss_mb=max(peaks["rss"], largest),
+            largest_process_rss_mb=largest,
+            peak_pss_mb=peaks["pss"] or None,
             load_before=load_before,
             stdout=out.read().decode(errors="replace"),
             stderr=err.read().decode(errors="replace"),
@@ -329,6 +363,8 @@ def run_audit(
             "cpu_seconds": round(child.cpu_seconds, 2),
             "load_before": round(child.load_before, 2),
             "peak_rss_mb": round(child.peak_rss_mb, 1),
+            "largest_process_rss_mb": round(child.largest_process_rss_mb, 1),
+            "peak_pss_mb": child.peak_pss_mb and round(child.peak_pss_mb, 1),
             "rss_samples": child.rss_samples,
             "stderr_tail": child.stderr[-2000:],
         }
@@ -382,6 +418,7 @@ def run_floor(url: str, *, pages: int, concurrency: int) -> dict:
         "cpu_seconds": round(child.cpu_seconds, 2),
         "load_before": round(child.load_before, 2),
         "peak_rss_mb": round(child.peak_rss_mb, 1),
+        "peak_pss_mb": child.peak_pss_mb and round(child.peak_pss_mb, 1),
     }
     if child.returncode == 0:
         result.update(json.loads(child.stdout))
@@ -405,7 +442,7 @@ def _fmt(value: object, suffix: str = "") -> str:
 def print_table(rows: list[dict]) -> None:
     header = (
         f"{'pages':>7} {'run':<6} {'fetched':>8} {'crawl s':>8} {'pages/s':>8} "
-        f"{'wall s':>7} {'CPU s':>6} {'peak RSS':>9} {'load':>5} {'note'}"
+        f"{'wall s':>7} {'CPU s':>6} {'peak RSS':>9} {'PSS':>9} {'load':>5} {'note'}"
     )
     print()
     print(header)
@@ -427,11 +464,14 @@ def print_table(rows: list[dict]) -> None:
                 f"{row['pages']:>7,} {name:<6} {_fmt(run.get(fetched_key)):>8} "
                 f"{_fmt(run.get('elapsed_seconds')):>8} {_fmt(run.get('pages_per_second')):>8} "
                 f"{_fmt(run.get('wall_seconds')):>7} {_fmt(run.get('cpu_seconds')):>6} "
-                f"{_fmt(run.get('peak_rss_mb'), ' MB'):>9} {_fmt(run.get('load_before')):>5} "
-                f"{note}"
+                f"{_fmt(run.get('peak_rss_mb'), ' MB'):>9} "
+                f"{_fmt(run.get('peak_pss_mb'), ' MB'):>9} "
+                f"{_fmt(run.get('load_before')):>5} {note}"
             )
         if row.get("floor_share") is not None:
             print(f"{'':>7} {'ratio':<6} audit/floor = {row['floor_share']:.1%}")
+    print("peak RSS: summed over the process tree (shared pages counted twice); PSS: shared")
+    print("pages split between the processes that share them.")
     print()
 
 
@@ -509,14 +549,23 @@ def _faster(best: dict | None, run: dict) -> dict:
 
 
 def _run_summary(run: dict) -> dict:
-    keys = ("pages_per_second", "peak_rss_mb", "wall_seconds", "cpu_seconds", "load_before")
+    keys = (
+        "pages_per_second",
+        "peak_rss_mb",
+        "peak_pss_mb",
+        "wall_seconds",
+        "cpu_seconds",
+        "load_before",
+    )
     return {key: run.get(key) for key in keys}
 
 
 def _report_run(pages: int, name: str, run: dict) -> None:
     print(
         f"[{pages:,} pages] {name}: {_fmt(run.get('pages_per_second'))} pages/s, "
-        f"peak RSS {_fmt(run.get('peak_rss_mb'), ' MB')}, wall {_fmt(run.get('wall_seconds'))} s, "
+        f"peak RSS {_fmt(run.get('peak_rss_mb'), ' MB')} "
+        f"(PSS {_fmt(run.get('peak_pss_mb'), ' MB')}), "
+        f"wall {_fmt(run.get('wall_seconds'))} s, "
         f"load {_fmt(run.get('load_before'))}",
         flush=True,
     )

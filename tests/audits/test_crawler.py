@@ -1,7 +1,12 @@
-"""The crawl frontier against sites served on 127.0.0.1 (no database involved)."""
+"""The crawl frontier against sites served on 127.0.0.1 (no database involved).
+
+Every test runs twice: with the crawl in a thread (CrawlRunner) and in a forked process
+(ProcessCrawlRunner, what audits use); both must record exactly the same things.
+"""
 
 import pytest
 
+from audits.engine.crawl_process import ProcessCrawlRunner
 from audits.engine.crawler import CrawlRunner, CrawlSettings, FinishReason
 from tests.sites import Page, SiteServer, html, redirect
 
@@ -13,18 +18,27 @@ def allow_loopback(monkeypatch):
     monkeypatch.setenv("VIVASEO_CRAWL_ALLOW_NETWORKS", "127.0.0.0/8")
 
 
-def crawl(url: str, **overrides):
-    settings = CrawlSettings(start_url=url + "/", user_agent=UA, **overrides)
-    runner = CrawlRunner(settings)
-    records = [record for record in runner.records(poll_seconds=0.2) if record is not None]
-    return {record.url.removeprefix(url): record for record in records}, runner.outcome
+@pytest.fixture(params=[CrawlRunner, ProcessCrawlRunner], ids=["thread", "process"])
+def runner_class(request):
+    return request.param
+
+
+@pytest.fixture
+def crawl(runner_class):
+    def crawl(url: str, **overrides):
+        settings = CrawlSettings(start_url=url + "/", user_agent=UA, **overrides)
+        runner = runner_class(settings)
+        records = [record for record in runner.records(poll_seconds=0.2) if record is not None]
+        return {record.url.removeprefix(url): record for record in records}, runner.outcome
+
+    return crawl
 
 
 def links(*paths: str) -> str:
     return "".join(f'<a href="{path}">{path}</a>' for path in paths)
 
 
-def test_breadth_first_click_depth_redirects_robots_and_sitemap_orphans():
+def test_breadth_first_click_depth_redirects_robots_and_sitemap_orphans(crawl):
     pages = {
         "/": Page(html("Home", body=links("/a", "/b", "/old", "https://elsewhere.example/x"))),
         "/a": Page(html("A", body=links("/a/deep", "/private/x", "/"))),
@@ -64,7 +78,7 @@ def test_breadth_first_click_depth_redirects_robots_and_sitemap_orphans():
     assert site_facts["sitemaps"][0]["urls_listed"] == 2
 
 
-def test_limits_end_the_crawl_and_say_which_one():
+def test_limits_end_the_crawl_and_say_which_one(crawl):
     pages = {"/": Page(html("Home", body=links(*[f"/p{i}" for i in range(30)])))}
     pages |= {f"/p{i}": Page(html(f"P{i}", body=links(f"/p{i}/child"))) for i in range(30)}
     with SiteServer(pages) as site:
@@ -79,7 +93,7 @@ def test_limits_end_the_crawl_and_say_which_one():
         assert "/p2" in found
 
 
-def test_time_budget_and_cancellation_stop_a_slow_crawl():
+def test_time_budget_and_cancellation_stop_a_slow_crawl(crawl, runner_class):
     pages = {"/": Page(html("Home", body=links(*[f"/s{i}" for i in range(50)])))}
     pages |= {f"/s{i}": Page(html("Slow"), delay=0.3) for i in range(50)}
     with SiteServer(pages) as site:
@@ -88,7 +102,7 @@ def test_time_budget_and_cancellation_stop_a_slow_crawl():
         assert 1 < len(found) < 20
 
         settings = CrawlSettings(start_url=site.url + "/", user_agent=UA, concurrency=2)
-        runner = CrawlRunner(settings)
+        runner = runner_class(settings)
         seen = 0
         for record in runner.records(poll_seconds=0.1):
             seen += record is not None
@@ -98,7 +112,7 @@ def test_time_budget_and_cancellation_stop_a_slow_crawl():
         assert seen < 10
 
 
-def test_politeness_delay_spaces_requests():
+def test_politeness_delay_spaces_requests(crawl):
     pages = {"/": Page(html("Home", body=links("/1", "/2", "/3")))}
     pages |= {f"/{i}": Page(html(str(i))) for i in range(1, 4)}
     with SiteServer(pages) as site:
@@ -110,7 +124,7 @@ def test_politeness_delay_spaces_requests():
         assert time.monotonic() - started >= 0.9  # three spaced requests after the first
 
 
-def test_hostile_and_broken_pages_never_crash_the_crawl():
+def test_hostile_and_broken_pages_never_crash_the_crawl(crawl):
     nested = "<div>" * 20000 + "deep" + "</div>" * 20000
     pages = {
         "/": Page(html("Home", body=links("/nested", "/binary", "/bad-encoding", "/huge", "/pdf"))),
@@ -131,18 +145,18 @@ def test_hostile_and_broken_pages_never_crash_the_crawl():
     assert found["/nested"].facts.title == "Nested"
 
 
-def test_unreachable_start_url_is_reported_not_raised():
+def test_unreachable_start_url_is_reported_not_raised(runner_class):
     settings = CrawlSettings(start_url="http://127.0.0.1:9/", user_agent=UA, concurrency=2)
-    runner = CrawlRunner(settings)
+    runner = runner_class(settings)
     records = [record for record in runner.records(poll_seconds=0.1) if record]
     assert runner.outcome.finished_because == FinishReason.START_URL_FAILED
     assert records[0].fetch.status_code is None and records[0].fetch.error
 
 
-def test_private_addresses_are_refused_without_the_allow_list(monkeypatch):
+def test_private_addresses_are_refused_without_the_allow_list(monkeypatch, runner_class):
     monkeypatch.setenv("VIVASEO_CRAWL_ALLOW_NETWORKS", "")
     with SiteServer({"/": Page(html("Home"))}) as site:
-        runner = CrawlRunner(CrawlSettings(start_url=site.url + "/", user_agent=UA))
+        runner = runner_class(CrawlSettings(start_url=site.url + "/", user_agent=UA))
         records = [record for record in runner.records(poll_seconds=0.1) if record]
         assert site.requests == []
     assert runner.outcome.finished_because == FinishReason.START_URL_FAILED
@@ -150,7 +164,7 @@ def test_private_addresses_are_refused_without_the_allow_list(monkeypatch):
     assert "VivaSEO only audits public websites" in runner.outcome.error
 
 
-def test_render_js_crawls_links_that_only_javascript_adds():
+def test_render_js_crawls_links_that_only_javascript_adds(crawl):
     """With JavaScript rendering on, Debian's Chromium builds the page before it is parsed."""
     script = (
         "<script>const a = document.createElement('a'); a.href = '/from-js';"

@@ -256,6 +256,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=20 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=25 * 60)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# An audit's fetching and parsing run in a forked process of their own, beside the database
+# writes (audits/engine/crawl_process.py); False keeps them in a thread of the same process.
+VIVASEO_CRAWL_IN_PROCESS = env.bool("VIVASEO_CRAWL_IN_PROCESS", default=True)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

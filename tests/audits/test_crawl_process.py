@@ -1,0 +1,132 @@
+"""The crawl in a forked process: how it stops, fails and dies (tests/audits/test_crawler.py
+shows it records the same pages as the crawl in a thread)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import billiard
+import pytest
+
+from audits.engine.crawl_process import CrawlProcessError, ProcessCrawlRunner
+from audits.engine.crawler import CrawlSettings, FinishReason
+from tests.sites import Page, SiteServer, html
+
+UA = "VivaSEOBot/test (+http://testserver/bot)"
+
+
+@pytest.fixture(autouse=True)
+def allow_loopback(monkeypatch):
+    monkeypatch.setenv("VIVASEO_CRAWL_ALLOW_NETWORKS", "127.0.0.0/8")
+
+
+def slow_site(count: int = 60, delay: float = 0.2) -> dict[str, Page]:
+    pages = {"/": Page(html("Home", body="".join(f'<a href="/s{i}">s</a>' for i in range(count))))}
+    pages |= {f"/s{i}": Page(html(f"Slow {i}"), delay=delay) for i in range(count)}
+    return pages
+
+
+def settings_for(site: SiteServer, **overrides) -> CrawlSettings:
+    return CrawlSettings(start_url=site.url + "/", user_agent=UA, concurrency=2, **overrides)
+
+
+def wait_gone(pid: int, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_the_crawl_runs_in_another_process():
+    with SiteServer({"/": Page(html("Home"))}) as site:
+        runner = ProcessCrawlRunner(settings_for(site))
+        records = [record for record in runner.records(poll_seconds=0.1) if record]
+    assert runner._process.pid != os.getpid() and runner._process.exitcode == 0
+    assert [record.facts.title for record in records] == ["Home"]
+    assert runner.outcome.finished_because == FinishReason.COMPLETED
+    assert runner.outcome.pages_fetched == 1 and runner.outcome.robots is not None
+
+
+def test_a_caller_that_stops_reading_stops_the_crawl_and_keeps_its_outcome():
+    with SiteServer(slow_site()) as site:
+        runner = ProcessCrawlRunner(settings_for(site))
+        records = runner.records(poll_seconds=0.1)
+        seen = [record for record, _ in zip(filter(None, records), range(3), strict=False)]
+        records.close()  # what an exception in the caller's loop (or a time limit) does
+        assert len(site.requests) < 30  # it did not crawl on after the caller left
+    assert len(seen) == 3
+    assert not runner._process.is_alive()
+    assert runner.outcome.finished_because == FinishReason.STOPPED
+
+
+def test_a_crawl_process_that_dies_is_an_error_that_says_so():
+    with SiteServer(slow_site()) as site:
+        runner = ProcessCrawlRunner(settings_for(site))
+        with pytest.raises(CrawlProcessError, match="ended unexpectedly .*exit code -9"):
+            for record in runner.records(poll_seconds=0.1):
+                if record is not None:
+                    os.kill(runner._process.pid, signal.SIGKILL)
+
+
+def test_an_exception_in_the_crawl_process_is_raised_in_the_caller():
+    with SiteServer({"/": Page(html("Home"))}) as site:
+        runner = ProcessCrawlRunner(settings_for(site, include_patterns=("[unclosed",)))
+        with pytest.raises(Exception, match="unterminated character set"):
+            list(runner.records(poll_seconds=0.1))
+    assert not runner._process.is_alive()
+
+
+def test_the_crawl_process_stops_when_its_parent_is_killed(tmp_path):
+    """A worker killed mid-audit leaves no crawl behind."""
+    with SiteServer(slow_site(count=200, delay=0.5)) as site:
+        script = textwrap.dedent(f"""
+            import sys
+            from audits.engine.crawl_process import ProcessCrawlRunner
+            from audits.engine.crawler import CrawlSettings
+            runner = ProcessCrawlRunner(CrawlSettings(start_url={site.url + "/"!r},
+                                                      user_agent="t", concurrency=2))
+            print(next(filter(None, runner.records(poll_seconds=0.1))) and runner._process.pid,
+                  flush=True)
+            input()  # crawls on until it is killed
+            """)
+        parent = subprocess.Popen(
+            [sys.executable, "-c", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": os.getcwd()},
+        )
+        child_pid = int(parent.stdout.readline())
+        parent.kill()
+        parent.wait()
+        assert wait_gone(child_pid), "the crawl process outlived its parent"
+        requests_after = len(site.requests)
+        time.sleep(1.0)
+        assert len(site.requests) == requests_after  # and it stopped fetching
+
+
+def _crawl_in_billiard_child(url: str, results) -> None:
+    runner = ProcessCrawlRunner(CrawlSettings(start_url=url, user_agent=UA, concurrency=2))
+    titles = [record.facts.title for record in runner.records(poll_seconds=0.1) if record]
+    results.put(titles)
+
+
+def test_it_runs_inside_a_celery_prefork_child():
+    """Celery's prefork pool runs tasks in daemonic billiard children; they may still fork."""
+    with SiteServer({"/": Page(html("Home"))}) as site:
+        results = billiard.Queue()
+        worker = billiard.Process(
+            target=_crawl_in_billiard_child, args=(site.url + "/", results), daemon=True
+        )
+        worker.start()
+        titles = results.get(timeout=60)
+        worker.join(timeout=10)
+    assert titles == ["Home"]
+    assert worker.exitcode == 0
