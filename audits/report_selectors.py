@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from .charts import CATEGORY_LABELS, SEVERITY_ORDER, category_label, score_value, severity_label
+from .checks.indexing import ROBOTS_TXT_PROBLEMS
 from .checks.registry import get_check
 from .comparison import ComparedFinding, Comparison, scan_compare
 from .models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
@@ -477,19 +478,6 @@ def page_detail(*, scan: SEOScan, page_pk: int, language: str) -> PageDetail:
 
 
 # -- site facts -------------------------------------------------------------------------------
-ROBOTS_PROBLEMS = {
-    "Syntax not understood": gettext_lazy("Syntax not understood"),
-    "Unknown directive": gettext_lazy("Unknown directive"),
-    "Invalid sitemap URL": gettext_lazy("Invalid sitemap URL"),
-    "Invalid sitemap URL protocol": gettext_lazy("Invalid sitemap URL protocol"),
-    "No user-agent specified": gettext_lazy("No user-agent specified"),
-    'Pattern should either be empty, start with "/" or "*"': gettext_lazy(
-        'Pattern should either be empty, start with "/" or "*"'
-    ),
-    '"$" should only be used at the end of the pattern': gettext_lazy(
-        '"$" should only be used at the end of the pattern'
-    ),
-}
 SITEMAP_SOURCES = {
     "robots.txt": gettext_lazy("Listed in robots.txt"),
     "default": gettext_lazy("Default location"),
@@ -502,7 +490,10 @@ def site_facts(report: SEOReport) -> dict[str, Any]:
     site = report.site or {}
     robots = dict(site.get("robots_txt") or {})
     robots["problems"] = [
-        {**problem, "message": ROBOTS_PROBLEMS.get(problem.get("message"), problem.get("message"))}
+        {
+            **problem,
+            "message": ROBOTS_TXT_PROBLEMS.get(problem.get("message"), problem.get("message")),
+        }
         for problem in robots.get("problems") or []
         if isinstance(problem, dict)
     ]

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db.models import OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
 
 from audits.checks.queries import self_canonical
 from audits.checks.registry import register
@@ -68,23 +69,25 @@ def canonical(page: PageResult) -> list[str]:
         else:
             unique[ref["url"] or raw] = None
     if invalid is not None:
-        return [f"Invalid URL ({invalid})"]
+        return [_("Invalid URL (%(url)s)") % {"url": invalid}]
     if relative is not None:
-        return [f"Is not an absolute URL ({relative})"]
+        return [_("Is not an absolute URL (%(url)s)") % {"url": relative}]
     if len(unique) != 1:
-        return [f"Multiple conflicting URLs ({', '.join(unique)})"] if unique else []
+        if not unique:
+            return []
+        return [_("Multiple conflicting URLs (%(urls)s)") % {"urls": ", ".join(unique)}]
     canonical_url = next(iter(unique))
     base_url = normalize_url(page.final_url or page.url) or page.final_url or page.url
     hreflang_urls = {item["href"] for item in page.hreflang if item.get("href")}
     if base_url in hreflang_urls and canonical_url in hreflang_urls and base_url != canonical_url:
-        return [f"Points to another hreflang location ({base_url})"]
+        return [_("Points to another hreflang location (%(url)s)") % {"url": base_url}]
     canonical_parts, base_parts = urlsplit(canonical_url), urlsplit(base_url)
     same_origin = (canonical_parts.scheme, canonical_parts.netloc) == (
         base_parts.scheme,
         base_parts.netloc,
     )
     if same_origin and canonical_parts.path == "/" and base_parts.path != "/":
-        return ["Points to the domain's root URL (the homepage), instead of an equivalent page"]
+        return [_("Points to the domain's root URL (the homepage), instead of an equivalent page")]
     return []
 
 
@@ -264,4 +267,5 @@ def canonical_to_non_canonical(scan: SEOScan, site: dict[str, Any]) -> Iterator[
 def canonical_to_noindex(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     rows = _canonicalized_pages(scan).filter(Q(target_noindex=True) | Q(target_blocked=True))
     for page_id, canonical_url, noindex in rows.values_list("id", "canonical", "target_noindex"):
-        yield page_id, f"{canonical_url}: {'noindex' if noindex else 'blocked by robots.txt'}"
+        reason = "noindex" if noindex else _("blocked by robots.txt")
+        yield page_id, f"{canonical_url}: {reason}"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from audits.checks.indexability import JS_WHITESPACE
 from audits.checks.queries import canonical_documents, duplicates
 from audits.checks.registry import register
@@ -74,7 +77,7 @@ def document_title(page: PageResult) -> list[str]:
     """axe-core's document-title rule, which Lighthouse 12 runs in its SEO category."""
     if _sanitized_title(page):
         return []
-    return ["no <title> element"] if page.title is None else ["the <title> is empty"]
+    return [_("no <title> element") if page.title is None else _("the <title> is empty")]
 
 
 @register(
@@ -96,7 +99,7 @@ def document_title(page: PageResult) -> list[str]:
 def title_too_short(page: PageResult) -> list[str]:
     title = _sanitized_title(page)
     if 0 < len(title) < TITLE_MIN_CHARS:
-        return [f"{len(title)} characters: {title}"]
+        return [_characters(title, shown=title)]
     return []
 
 
@@ -119,7 +122,7 @@ def title_too_short(page: PageResult) -> list[str]:
 def title_too_long(page: PageResult) -> list[str]:
     title = _sanitized_title(page)
     if len(title) > TITLE_MAX_CHARS:
-        return [f"{len(title)} characters: {title}"]
+        return [_characters(title, shown=title)]
     return []
 
 
@@ -169,7 +172,7 @@ def multiple_titles(page: PageResult) -> list[str]:
 )
 def duplicate_title(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     for page_id, title, sharing in duplicates(canonical_documents(scan), "title"):
-        yield page_id, f"{sharing} pages: {title}"
+        yield page_id, _shared_by(sharing, title)
 
 
 @register(
@@ -196,9 +199,9 @@ def duplicate_title(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, 
 def meta_description(page: PageResult) -> list[str]:
     """Lighthouse 12 meta-description.js: the first description meta, non-blank."""
     if page.meta_description is None:
-        return ["no meta description"]
+        return [_("no meta description")]
     if not page.meta_description.strip(JS_WHITESPACE):
-        return ["Description text is empty."]
+        return [_("Description text is empty.")]
     return []
 
 
@@ -225,7 +228,7 @@ def _description(page: PageResult) -> str:
 def description_too_short(page: PageResult) -> list[str]:
     description = _description(page)
     if 0 < len(description) < DESCRIPTION_MIN_CHARS:
-        return [f"{len(description)} characters: {description}"]
+        return [_characters(description, shown=description)]
     return []
 
 
@@ -251,7 +254,7 @@ def description_too_short(page: PageResult) -> list[str]:
 def description_too_long(page: PageResult) -> list[str]:
     description = _description(page)
     if len(description) > DESCRIPTION_MAX_CHARS:
-        return [f"{len(description)} characters"]
+        return [_characters(description)]
     return []
 
 
@@ -298,7 +301,7 @@ def multiple_descriptions(page: PageResult) -> list[str]:
 )
 def duplicate_description(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     for page_id, description, sharing in duplicates(canonical_documents(scan), "meta_description"):
-        yield page_id, f"{sharing} pages: {description}"
+        yield page_id, _shared_by(sharing, description)
 
 
 @register(
@@ -318,7 +321,7 @@ def duplicate_description(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple
 def missing_h1(page: PageResult) -> list[str]:
     if any(text.strip() for text in page.h1):
         return []
-    return ["the <h1> is empty"] if page.h1 else ["no <h1>"]
+    return [_("the <h1> is empty") if page.h1 else _("no <h1>")]
 
 
 @register(
@@ -374,7 +377,10 @@ def skipped_heading_levels(page: PageResult) -> list[str]:
 )
 def thin_content(page: PageResult) -> list[str]:
     if page.word_count < THIN_CONTENT_WORDS:
-        return [f"{page.word_count} words"]
+        return [
+            ngettext("%(count)d word", "%(count)d words", page.word_count)
+            % {"count": page.word_count}
+        ]
     return []
 
 
@@ -406,7 +412,14 @@ def thin_content(page: PageResult) -> list[str]:
 def duplicate_content(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     pages = canonical_documents(scan).exclude(content_hash=EMPTY_CONTENT_HASH)
     for page_id, _content_hash, sharing in duplicates(pages, "content_hash"):
-        yield page_id, f"same text as {sharing - 1} other page(s)"
+        others = sharing - 1
+        yield (
+            page_id,
+            ngettext(
+                "same text as %(count)d other page", "same text as %(count)d other pages", others
+            )
+            % {"count": others},
+        )
 
 
 @register(
@@ -470,3 +483,18 @@ def image_alt_empty(page: PageResult) -> list[str]:
         return []
     samples = [image["src"] for image in facts.get("images") or () if image["alt"] == ""]
     return samples or [f"{empty} image(s)"]
+
+
+# Details are written in the scan owner's language (scan_run runs under their language).
+def _characters(text: str, *, shown: str | None = None) -> str:
+    count = ngettext("%(count)d character", "%(count)d characters", len(text)) % {
+        "count": len(text)
+    }
+    return f"{count}: {shown}" if shown is not None else count
+
+
+def _shared_by(sharing: int, text: str) -> str:
+    return ngettext("%(count)d page: %(text)s", "%(count)d pages: %(text)s", sharing) % {
+        "count": sharing,
+        "text": text,
+    }

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from itertools import batched
 from typing import Any, Final
 
+from django.utils.translation import gettext as _
+
 from audits.checks.langs import X_DEFAULT, is_valid_hreflang, is_valid_html_lang
 from audits.checks.queries import CHUNK_SIZE, documents
 from audits.checks.registry import register
@@ -66,9 +68,9 @@ def hreflang(page: PageResult) -> list[str]:
     for alternate in page.hreflang:
         reasons = []
         if not is_valid_hreflang(alternate["lang"]):
-            reasons.append("Unexpected language code")
+            reasons.append(_("Unexpected language code"))
         if not alternate["raw_href"].lower().startswith(("http:", "https:")):
-            reasons.append("Relative href value")
+            reasons.append(_("Relative href value"))
         if reasons:
             details.append(f"{alternate['lang']} {alternate['raw_href']}: {', '.join(reasons)}")
     return details
@@ -131,7 +133,7 @@ def hreflang_self_reference_missing(page: PageResult) -> list[str]:
     own = _own_urls(page)
     if any(alternate["href"] in own for alternate in page.hreflang):
         return []
-    return [f"no alternate points at {page.final_url or page.url}"]
+    return [_("no alternate points at %(url)s") % {"url": page.final_url or page.url}]
 
 
 @register(
@@ -184,7 +186,7 @@ def _alternates_with_targets(scan: SEOScan) -> Iterator[tuple[int, set[str], dic
     for chunk in batched(pages.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
         wanted = {
             url_digest(alternate["href"])
-            for _, url, final_url, alternates in chunk
+            for _page_id, url, final_url, alternates in chunk
             for alternate in alternates
             if alternate.get("href") and alternate["href"] not in (url, final_url)
         }
@@ -231,7 +233,14 @@ def hreflang_return_link(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[
             continue  # hreflang-to-non-indexable reports those
         back = {item.get("href") for item in target["hreflang"]}
         if not own & back:
-            yield page_id, f"{alternate['href']} ({alternate['lang']}) has no hreflang back"
+            yield (
+                page_id,
+                _("%(url)s (%(lang)s) has no hreflang back")
+                % {
+                    "url": alternate["href"],
+                    "lang": alternate["lang"],
+                },
+            )
 
 
 @register(
@@ -269,7 +278,7 @@ def hreflang_to_non_indexable(scan: SEOScan, site: dict[str, Any]) -> Iterator[t
 
 def _not_indexable_because(target: dict[str, Any]) -> str | None:
     if target["redirect_count"]:
-        return f"redirects to {target['final_url']}"
+        return _("redirects to %(url)s") % {"url": target["final_url"]}
     if target["status_code"] is None:
         return target["error"] or None
     if target["status_code"] >= 400:
@@ -277,7 +286,7 @@ def _not_indexable_because(target: dict[str, Any]) -> str | None:
     if target["noindex"]:
         return "noindex"
     if target["blocked_by_robots"]:
-        return "blocked by robots.txt"
+        return _("blocked by robots.txt")
     return None
 
 

@@ -6,21 +6,38 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audits.checks.indexability import crawl_blocking_sources
 from audits.checks.queries import self_canonical
 from audits.checks.registry import register
 from audits.models import PageResult, SEOScan
 
+# Finding details are written in the scan owner's language: scan_run runs under it.
 FETCH_FAILURES = {
-    "dns": "the host name does not resolve",
-    "connection": "the connection failed",
-    "tls": "the TLS (https) handshake failed",
-    "protocol": "the server's answer was not valid HTTP",
-    "invalid_redirect": "a redirect pointed to an invalid URL",
-    "unsafe_address": "the host resolves to a private or local address",
-    "invalid_url": "the URL is not valid",
-    "browser": "the browser could not load the page",
+    "dns": gettext_lazy("the host name does not resolve"),
+    "connection": gettext_lazy("the connection failed"),
+    "tls": gettext_lazy("the TLS (https) handshake failed"),
+    "protocol": gettext_lazy("the server's answer was not valid HTTP"),
+    "invalid_redirect": gettext_lazy("a redirect pointed to an invalid URL"),
+    "unsafe_address": gettext_lazy("the host resolves to a private or local address"),
+    "invalid_url": gettext_lazy("the URL is not valid"),
+    "browser": gettext_lazy("the browser could not load the page"),
+}
+# The messages of Lighthouse's robots-txt audit, as audits/engine/sitefacts.py writes them.
+ROBOTS_TXT_PROBLEMS = {
+    "Syntax not understood": gettext_lazy("Syntax not understood"),
+    "Unknown directive": gettext_lazy("Unknown directive"),
+    "Invalid sitemap URL": gettext_lazy("Invalid sitemap URL"),
+    "Invalid sitemap URL protocol": gettext_lazy("Invalid sitemap URL protocol"),
+    "No user-agent specified": gettext_lazy("No user-agent specified"),
+    'Pattern should either be empty, start with "/" or "*"': gettext_lazy(
+        'Pattern should either be empty, start with "/" or "*"'
+    ),
+    '"$" should only be used at the end of the pattern': gettext_lazy(
+        '"$" should only be used at the end of the pattern'
+    ),
 }
 
 
@@ -226,7 +243,9 @@ def redirect_loop(page: PageResult) -> list[str]:
     },
 )
 def timeout(page: PageResult) -> list[str]:
-    return [page.error_detail or "timeout"] if page.error == "timeout" else []
+    if page.error != "timeout":
+        return []
+    return [page.error_detail or _("no answer in time")]
 
 
 @register(
@@ -254,7 +273,7 @@ def fetch_failed(page: PageResult) -> list[str]:
     reason = FETCH_FAILURES.get(page.error)
     if reason is None:
         return []
-    return [f"{reason}: {page.error_detail}" if page.error_detail else reason]
+    return [f"{reason}: {page.error_detail}" if page.error_detail else str(reason)]
 
 
 # --- robots.txt and sitemaps (site checks) -----------------------------------------------
@@ -297,18 +316,29 @@ def robots_txt(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int | None
         return
     status = robots.get("status_code")
     if status and (status >= 500 or status == 429):
-        yield None, f"Request for robots.txt returned HTTP status: {status}"
+        yield (
+            None,
+            _("Request for robots.txt returned HTTP status: %(status)s") % {"status": status},
+        )
         return
     if status and status >= 400:
         return  # no robots.txt: nothing to validate
     if robots.get("error"):
-        yield None, f"Fetch of robots.txt failed: {robots['error']}"
+        yield None, _("Fetch of robots.txt failed: %(error)s") % {"error": robots["error"]}
         return
     if not status:
-        yield None, "Fetch of robots.txt failed"
+        yield None, _("Fetch of robots.txt failed")
         return
     for problem in robots.get("problems") or ():
-        yield None, f"line {problem.get('line')}: {problem.get('message')}"
+        message = problem.get("message") or ""
+        yield (
+            None,
+            _("line %(line)s: %(problem)s")
+            % {
+                "line": problem.get("line"),
+                "problem": ROBOTS_TXT_PROBLEMS.get(message, message),
+            },
+        )
 
 
 @register(
@@ -369,7 +399,10 @@ def sitemap_missing(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int |
         return  # the crawler did not look
     if not any(sitemap.get("ok") for sitemap in sitemaps):
         tried = ", ".join(sitemap.get("url", "") for sitemap in sitemaps[:5])
-        yield None, f"tried: {tried}" if tried else "no sitemap declared or found"
+        if tried:
+            yield None, _("tried: %(urls)s") % {"urls": tried}
+        else:
+            yield None, _("no sitemap declared or found")
 
 
 _SITEMAP_WHY = {
@@ -438,7 +471,7 @@ def sitemap_noindex(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int |
 def sitemap_blocked(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int | None, str]]:
     rows = PageResult.objects.filter(scan=scan, in_sitemap=True, blocked_by_robots=True)
     for page_id in rows.order_by("id").values_list("id", flat=True):
-        yield page_id, "disallowed by robots.txt"
+        yield page_id, _("disallowed by robots.txt")
 
 
 @register(
@@ -502,7 +535,7 @@ def sitemap_not_200(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int |
         "id", "status_code", "redirect_count", "error", "final_url"
     ):
         if redirects:
-            yield page_id, f"redirects to {final_url}"
+            yield page_id, _("redirects to %(url)s") % {"url": final_url}
         elif error:
             yield page_id, error
         else:

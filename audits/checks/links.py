@@ -6,12 +6,24 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from audits.checks.queries import documents
 from audits.checks.registry import register
+from audits.engine import facts
 from audits.models import PageLink, PageResult, SEOScan, url_digest
 
 MAX_DEPTH: Final = 4  # SEOnaut: more than 4 clicks from the start page is deep
+
+# The parser's codes for uncrawlable anchors (audits/engine/facts.py), as finding details.
+ANCHOR_PROBLEMS: Final = {
+    facts.UNCRAWLABLE_FILE_URL: gettext_lazy("file: URL"),
+    facts.UNCRAWLABLE_SCRIPT_ONLY: gettext_lazy("no href, only a script event handler"),
+    facts.UNCRAWLABLE_MISSING_HREF: gettext_lazy("no href"),
+    facts.UNCRAWLABLE_JAVASCRIPT_VOID: gettext_lazy("javascript: URL"),
+    facts.UNCRAWLABLE_INVALID_URL: gettext_lazy("invalid URL"),
+}
 
 _LINKS_WHY = {
     "en": "Links are how crawlers discover pages and how search engines understand what a "
@@ -72,7 +84,11 @@ def link_text(page: PageResult) -> list[str]:
 def crawlable_anchors(page: PageResult) -> list[str]:
     """Lighthouse 12 crawlable-anchors: the parser applied its rules to every <a>."""
     anchors = page.facts.get("uncrawlable_anchors") or ()
-    return [f"{anchor['reason']}: {anchor['raw_href'] or anchor['text']}" for anchor in anchors]
+    return [
+        f"{ANCHOR_PROBLEMS.get(anchor['reason'], anchor['reason'])}: "
+        f"{anchor['raw_href'] or anchor['text']}"
+        for anchor in anchors
+    ]
 
 
 def _once_per_document(scan: SEOScan, links: QuerySet[PageLink]) -> QuerySet[PageLink]:
@@ -224,7 +240,7 @@ def orphan_pages(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str
         .exclude(Exists(linked_through_redirect))
     )
     for page_id in orphans.order_by("id").values_list("id", flat=True):
-        yield page_id, "no internal links found"
+        yield page_id, _("no internal links found")
 
 
 def _start_urls(scan: SEOScan, site: dict[str, Any]) -> list[str]:
@@ -258,7 +274,7 @@ def _start_urls(scan: SEOScan, site: dict[str, Any]) -> list[str]:
 )
 def page_depth(page: PageResult) -> list[str]:
     if page.depth is not None and page.depth > MAX_DEPTH:
-        return [f"{page.depth} clicks"]
+        return [ngettext("%(count)d click", "%(count)d clicks", page.depth) % {"count": page.depth}]
     return []
 
 

@@ -7,6 +7,7 @@ page_result_build stores it, exactly as the crawler does; then run_page_checks d
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from audits.checks.registry import page_checks
 from tests.audits.checks.helpers import (
@@ -337,3 +338,17 @@ def test_long_detail_lists_are_capped(build_page):
 
 def test_clean_text_is_long_enough_for_thin_content():
     assert len(CLEAN_TEXT.split()) >= 200
+
+
+@pytest.mark.django_db
+def test_details_are_written_in_the_language_the_scan_runs_under(build_page):
+    """scan_run runs under its owner's language, so a Dutch customer reads Dutch details."""
+    page = build_page(html_page("<p>Kort</p><a href='javascript:void(0)'>x</a>"), url=PAGE)
+
+    with translation.override("nl"):
+        assert finding_details(page, "document-title") == "geen <title>-element"
+        assert finding_details(page, "thin-content") == "2 woorden"
+        assert finding_details(page, "crawlable-anchors") == "javascript:-URL: javascript:void(0)"
+    with translation.override("en"):
+        assert finding_details(page, "document-title") == "no <title> element"
+        assert finding_details(page, "thin-content") == "2 words"

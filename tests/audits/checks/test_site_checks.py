@@ -79,8 +79,8 @@ def test_duplicate_content(scan, store_page):
     run(scan)
 
     assert findings_by_url(scan, "duplicate-content") == {
-        f"{SITE}/a": "same text as 1 other page(s)",
-        f"{SITE}/b": "same text as 1 other page(s)",
+        f"{SITE}/a": "same text as 1 other page",
+        f"{SITE}/b": "same text as 1 other page",
     }
 
 
