@@ -355,6 +355,9 @@ def run_audit(
             "--json", str(report_path),
         ]  # fmt: skip
         env = _base_env(settings=settings, debug=debug, var_dir=Path(var_dir))
+        if profile_to:
+            # cProfile sees one process: keep the crawl in a thread so the profile has it all.
+            env["VIVASEO_CRAWL_IN_PROCESS"] = "false"
         child = run_child(command, env=env)
         result = {
             "ok": child.returncode == 0,

@@ -179,8 +179,11 @@ class _Sender:
 
 
 def _child_main(settings: CrawlSettings, writer, stop_code, parent_pid: int) -> None:
-    # Ctrl-C reaches the whole process group: the parent decides how the crawl stops.
+    # Ctrl-C reaches the whole process group: the parent decides how the crawl stops. A
+    # Celery pool child's own SIGTERM handler must not run here either: plain termination
+    # shows in the parent as a crawl process that died.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     sender = _Sender(writer)
     try:
         runner = CrawlRunner(settings)

@@ -3,7 +3,9 @@
 The crawler runs its asyncio loop in a thread of its own and hands finished pages to the caller
 through a bounded queue (`CrawlRunner.records()`), so the caller's thread keeps its database
 connection and memory stays flat however large the site: a page's body is dropped as soon as
-it is parsed, and only URLs (for "seen") and counters grow with the site.
+it is parsed, and only URLs (for "seen") and counters grow with the site. Audits run this same
+runner inside a forked process (`crawl_process.ProcessCrawlRunner`) so that fetching and
+parsing get a core of their own.
 
 Order of work: the start URL, then the pages reachable by links (breadth-first, so the recorded
 depth is the click depth), then sitemap URLs that no link reached (their depth is unknown:
