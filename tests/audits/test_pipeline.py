@@ -188,3 +188,12 @@ def test_audit_command_writes_the_json_report(site, tmp_path):
     assert {"robots_txt", "sitemaps", "https"} <= set(report["site"])
     # The throwaway scan is gone afterwards.
     assert not SEOScan.objects.exists()
+
+
+def test_audit_command_writes_the_report_in_the_language_asked_for(site, tmp_path):
+    out = tmp_path / "report.json"
+    call_command("audit", site.url + "/", "--language", "nl", "--json", str(out))
+    details = {
+        finding["check"]: finding["detail"] for finding in json.loads(out.read_text())["findings"]
+    }
+    assert details["document-title"] == "geen <title>-element"

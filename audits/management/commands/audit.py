@@ -52,7 +52,10 @@ class Command(BaseCommand):
             crawl_options["time_budget_seconds"] = options["time_budget"]
         with transaction.atomic():
             owner = User.objects.create_user(
-                email=f"cli-{uuid.uuid4().hex[:12]}@audit.invalid", password=None, is_active=False
+                email=f"cli-{uuid.uuid4().hex[:12]}@audit.invalid",
+                password=None,
+                is_active=False,
+                preferred_language=options["language"],  # finding details are written in it
             )
             website = Website.objects.create(user=owner, url=url, name=url)
             scan = SEOScan.objects.create(
