@@ -11,6 +11,7 @@ import time
 import billiard
 import pytest
 
+from audits.engine import crawl_process
 from audits.engine.crawl_process import CrawlProcessError, ProcessCrawlRunner
 from audits.engine.crawler import CrawlSettings, FinishReason
 from tests.sites import Page, SiteServer, html
@@ -45,13 +46,20 @@ def wait_gone(pid: int, seconds: float = 10.0) -> bool:
 
 
 def test_the_crawl_runs_in_another_process():
-    with SiteServer({"/": Page(html("Home"))}) as site:
+    pages = {"/": Page(html("Home", body='<a href="/a">A</a><a href="/b">B</a>'))}
+    pages |= {"/a": Page(html("A")), "/b": Page(html("B"))}
+    pages["/robots.txt"] = Page("User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+    with SiteServer(pages) as site:
         runner = ProcessCrawlRunner(settings_for(site))
         records = [record for record in runner.records(poll_seconds=0.1) if record]
     assert runner._process.pid != os.getpid() and runner._process.exitcode == 0
-    assert [record.facts.title for record in records] == ["Home"]
+    assert sorted(record.facts.title for record in records) == ["A", "B", "Home"]
     assert runner.outcome.finished_because == FinishReason.COMPLETED
-    assert runner.outcome.pages_fetched == 1 and runner.outcome.robots is not None
+    assert runner.outcome.pages_fetched == 3
+    # robots.txt crosses the pipe once and is put back on every record of its origin.
+    robots = {id(record.robots) for record in records}
+    assert len(robots) == 1 and records[0].robots.url == site.url + "/robots.txt"
+    assert not records[0].robots.can_fetch(site.url + "/private/x", UA)
 
 
 def test_a_caller_that_stops_reading_stops_the_crawl_and_keeps_its_outcome():
@@ -64,6 +72,29 @@ def test_a_caller_that_stops_reading_stops_the_crawl_and_keeps_its_outcome():
     assert len(seen) == 3
     assert not runner._process.is_alive()
     assert runner.outcome.finished_because == FinishReason.STOPPED
+
+
+def test_a_crawl_process_that_will_not_stop_is_killed_and_the_site_facts_are_kept(monkeypatch):
+    monkeypatch.setattr(crawl_process, "STOP_GRACE_SECONDS", 1.0)
+    pages = {
+        "/": Page(html("Home", body='<a href="/slow">Slow</a>')),
+        "/slow": Page(html("Slow"), delay=6),  # in flight when the stop comes
+        "/robots.txt": Page("User-agent: *\nAllow: /\n", content_type="text/plain"),
+    }
+    with SiteServer(pages) as site:
+        runner = ProcessCrawlRunner(settings_for(site))
+        records = runner.records(poll_seconds=0.1)
+        first = next(filter(None, records))
+        time.sleep(0.5)  # /slow is being fetched
+        started = time.monotonic()
+        records.close()
+        stopped_in = time.monotonic() - started
+    assert first.url == site.url + "/"
+    assert not runner._process.is_alive() and stopped_in < 5
+    assert runner._process.exitcode == -signal.SIGKILL
+    # No "done" came, but what the first pages brought is kept for the report.
+    assert runner.outcome.finished_because == FinishReason.STOPPED
+    assert runner.outcome.robots.exists and runner.outcome.final_start_url == site.url + "/"
 
 
 def test_a_crawl_process_that_dies_is_an_error_that_says_so():
@@ -83,18 +114,33 @@ def test_an_exception_in_the_crawl_process_is_raised_in_the_caller():
     assert not runner._process.is_alive()
 
 
-def test_the_crawl_process_stops_when_its_parent_is_killed(tmp_path):
-    """A worker killed mid-audit leaves no crawl behind."""
-    with SiteServer(slow_site(count=200, delay=0.5)) as site:
+def link_rich_site(count: int = 400) -> dict[str, Page]:
+    """Fast pages with many links: their records fill the pipe within a second."""
+    nav = "".join(f'<a href="/p{i}">Page number {i}</a>' for i in range(count))
+    return {"/": Page(html("Home", body=nav))} | {
+        f"/p{i}": Page(html(f"Page {i}", body=nav)) for i in range(count)
+    }
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        pytest.param(lambda: slow_site(count=200, delay=0.5), id="crawling"),
+        pytest.param(link_rich_site, id="blocked-on-a-full-pipe"),
+    ],
+)
+def test_the_crawl_process_stops_when_its_parent_is_killed(pages):
+    """A worker killed mid-audit leaves no crawl behind, whether the crawl process is busy
+    crawling or blocked sending pages that its parent stopped reading."""
+    with SiteServer(pages()) as site:
         script = textwrap.dedent(f"""
-            import sys
             from audits.engine.crawl_process import ProcessCrawlRunner
             from audits.engine.crawler import CrawlSettings
             runner = ProcessCrawlRunner(CrawlSettings(start_url={site.url + "/"!r},
                                                       user_agent="t", concurrency=2))
-            print(next(filter(None, runner.records(poll_seconds=0.1))) and runner._process.pid,
-                  flush=True)
-            input()  # crawls on until it is killed
+            records = runner.records(poll_seconds=0.1)  # kept: closing it stops the crawl
+            print(next(filter(None, records)) and runner._process.pid, flush=True)
+            input()  # reads no more pages until it is killed
             """)
         parent = subprocess.Popen(
             [sys.executable, "-c", script],
@@ -104,6 +150,7 @@ def test_the_crawl_process_stops_when_its_parent_is_killed(tmp_path):
             env={**os.environ, "PYTHONPATH": os.getcwd()},
         )
         child_pid = int(parent.stdout.readline())
+        time.sleep(1.5)  # long enough to fill the pipe when the pages are fast
         parent.kill()
         parent.wait()
         assert wait_gone(child_pid), "the crawl process outlived its parent"
