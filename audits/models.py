@@ -182,6 +182,8 @@ class PageResult(models.Model):
             models.Index(fields=["scan", "content_hash"]),
             models.Index(fields=["scan", "canonical_hash"]),
             models.Index(fields=["scan", "status_code"]),
+            # "which rows redirect to this URL" (orphan pages reached only through a redirect)
+            models.Index(fields=["scan", "final_url_hash"]),
         ]
 
     def __str__(self):
