@@ -85,7 +85,9 @@ logger = logging.getLogger(__name__)
 
 # Bigger bodies are cut: Googlebot itself only reads the first 15 MB of an HTML file.
 MAX_BODY_BYTES: Final = 15 * 1024 * 1024
-MAX_TEXT_CHARS: Final = 1000  # titles, descriptions, headings: enough for any length check
+# Titles, descriptions, headings. Real descriptions can run past 1,000 characters (shops paste
+# whole product texts); the cap only stops hostile pages.
+MAX_TEXT_CHARS: Final = 10_000
 MAX_LINK_TEXT_CHARS: Final = 200
 MAX_LINKS: Final = 20_000  # the crawl frontier wants them all; this only stops hostile pages
 MAX_HEADINGS: Final = 500

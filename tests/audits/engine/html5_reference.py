@@ -46,7 +46,7 @@ def read_page(body: bytes, *, url: str, transport_encoding: str | None = None) -
             for e in head_elements
             if e.tag == f"{HTML}meta" and e.get("name", "").lower() == "description"
         ],
-        "h1": [" ".join("".join(e.itertext()).split()) for e in elements if e.tag == f"{HTML}h1"],
+        "h1": [" ".join(_text_content(e).split()) for e in elements if e.tag == f"{HTML}h1"],
         "canonicals": [
             (e.get("href"), _resolve(e.get("href"), base_url))
             for e in head_links
@@ -84,6 +84,15 @@ def _elements_in_document(root):
             stack.extend(reversed(list(element)))
 
 
+def _text_content(element) -> str:
+    """DOM textContent: the text of every descendant text node; comments hold none."""
+    parts = [element.text or ""] if isinstance(element.tag, str) else []
+    for child in element:
+        parts.append(_text_content(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
 def _collapse_ascii(text: str) -> str:
     """document.title strips and collapses ASCII whitespace only (not U+00A0)."""
     return " ".join(_split_ascii(text))
@@ -103,9 +112,26 @@ def _split_ascii(text: str) -> list[str]:
     return words
 
 
+# The WHATWG URL Standard's percent-encode sets for special schemes (http, https), besides
+# C0 controls, space and non-ASCII, which are always encoded.
+_PATH_ENCODED = set('"#<>?`{}')
+_QUERY_ENCODED = set("\"#<>'")
+
+
+def _encode(text: str, encoded: set[str]) -> str:
+    return "".join(
+        quote(char, safe="") if ord(char) <= 0x20 or ord(char) > 0x7E or char in encoded else char
+        for char in text
+    )
+
+
 def _resolve(href: str, base: str) -> str | None:
+    href = href.strip(_ASCII_WHITESPACE).replace("\t", "").replace("\n", "").replace("\r", "")
+    before_query, question, after = href.partition("?")
+    href = before_query.replace("\\", "/") + question + after  # a backslash is a slash
     try:
-        parts = urlsplit(urljoin(base, href.strip(_ASCII_WHITESPACE)))
+        joined = urljoin(base, href).partition("#")[0]
+        parts = urlsplit(joined)
         port = parts.port
     except ValueError:
         return None
@@ -115,6 +141,10 @@ def _resolve(href: str, base: str) -> str | None:
     if any(char in host for char in ' <>"'):
         return None
     netloc = host if port in (None, _DEFAULT_PORTS[parts.scheme]) else f"{host}:{port}"
-    path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~")
-    query = "?" + quote(parts.query, safe="/%:@!$&()*+,;=~?") if parts.query else ""
+    path = _encode(parts.path or "/", _PATH_ENCODED)
+    # A bare trailing "?" is an empty query, which a browser keeps (urljoin drops it). An
+    # empty reference is the base itself, query included.
+    reference = href.partition("#")[0]
+    has_query = "?" in reference if reference else "?" in base.partition("#")[0]
+    query = "?" + _encode(parts.query, _QUERY_ENCODED) if has_query else ""
     return f"{parts.scheme}://{netloc}{path}{query}"

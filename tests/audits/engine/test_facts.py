@@ -713,6 +713,14 @@ def test_hostile_values_are_capped():
     assert len(facts.images) == MAX_IMAGES
 
 
+def test_a_long_real_world_description_is_kept_whole():
+    # Shops paste whole product texts into the description (seen on books.toscrape.com).
+    description = "It's hard to imagine a world without this book. " * 30  # 1,470 characters
+    facts = html(f'<meta name="description" content="{description}"><title>Book</title>')
+
+    assert facts.meta_description == description
+
+
 def test_huge_page_keeps_every_link_for_the_crawl_frontier():
     facts = parse_page(huge_catalog_page(), url="https://big.example.com/catalog/")
 
