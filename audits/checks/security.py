@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from audits.checks.registry import register
 from audits.models import PageResult, SEOScan
 
@@ -149,7 +152,7 @@ def https_missing(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, s
 def http_not_redirected(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, str]]:
     https = _https(site)
     if https.get("start_is_https") and https.get("http_redirects_to_https") is False:
-        yield None, "http:// does not redirect to https://"
+        yield None, _("http:// does not redirect to https://")
 
 
 @register(
@@ -211,7 +214,13 @@ def certificate_expiring(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[
     certificate = _https(site).get("certificate") or {}
     days = certificate.get("days_to_expiry")
     if certificate.get("valid") and days is not None and days < CERTIFICATE_WARNING_DAYS:
-        yield None, f"expires in {days} day(s) ({certificate.get('not_after')})"
+        yield (
+            None,
+            ngettext(
+                "expires in %(days)d day (%(date)s)", "expires in %(days)d days (%(date)s)", days
+            )
+            % {"days": days, "date": certificate.get("not_after")},
+        )
 
 
 @register(
@@ -242,4 +251,4 @@ def certificate_expiring(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[
 def hsts_missing(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, str]]:
     https = _https(site)
     if https.get("start_is_https") and not https.get("hsts"):
-        yield None, "no Strict-Transport-Security header"
+        yield None, _("no Strict-Transport-Security header")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from audits.checks.registry import register
 from audits.models import PageResult
 
@@ -36,7 +39,7 @@ SLOW_TTFB_MS: Final = 800
     },
 )
 def missing_viewport(page: PageResult) -> list[str]:
-    return [] if "viewport" in page.facts else ['no <meta name="viewport">']
+    return [] if "viewport" in page.facts else [_('no <meta name="viewport">')]
 
 
 @register(
@@ -93,7 +96,9 @@ def slow_ttfb(page: PageResult) -> list[str]:
     },
 )
 def page_too_large(page: PageResult) -> list[str]:
-    return [f"cut at {page.bytes} bytes"] if page.facts.get("truncated") else []
+    if not page.facts.get("truncated"):
+        return []
+    return [_("cut at %(bytes)s bytes") % {"bytes": page.bytes}]
 
 
 @register(
@@ -125,4 +130,10 @@ def page_too_large(page: PageResult) -> list[str]:
 )
 def invalid_structured_data(page: PageResult) -> list[str]:
     errors = page.facts.get("jsonld_errors", 0)
-    return [f"{errors} of {page.facts.get('jsonld_blocks', errors)} block(s)"] if errors else []
+    if not errors:
+        return []
+    blocks = page.facts.get("jsonld_blocks", errors)
+    return [
+        ngettext("%(errors)d of %(count)d block", "%(errors)d of %(count)d blocks", blocks)
+        % {"errors": errors, "count": blocks}
+    ]

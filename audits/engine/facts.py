@@ -50,8 +50,9 @@ All URLs are resolved against the document base URL (the first ``<base href>``, 
 URL) and normalized with :func:`audits.engine.urls.normalize_url`.
 
 The body is decoded as a browser does: a byte-order mark wins, then the ``Content-Type``
-charset, then a ``<meta charset>`` / ``http-equiv`` declaration, then UTF-8 with replacement
-characters. Encoding labels follow the WHATWG Encoding Standard
+charset, then a ``<meta charset>`` / ``http-equiv`` declaration; with none of these, UTF-8 when
+the bytes are valid UTF-8, else windows-1252 (undecodable bytes become replacement
+characters). Encoding labels follow the WHATWG Encoding Standard
 (``iso-8859-1`` means windows-1252, ``shift_jis`` means Microsoft's cp932, ...).
 
 Visible text (word count, content hash) is the ``<body>`` text without ``script``,
@@ -596,8 +597,20 @@ def decode_html(body: bytes, *, content_type: str | None = None) -> tuple[str, s
     if codec is None:
         codec = _meta_declared_codec(body)
     if codec is None:
-        codec = "utf-8"
+        codec = _undeclared_codec(body)
     return body.decode(codec, errors="replace"), codec
+
+
+def _undeclared_codec(body: bytes) -> str:
+    """Nothing declared: UTF-8 when the bytes are UTF-8 (the HTML Standard allows detecting
+    it, and its byte pattern leaves no doubt; search engines read such pages as UTF-8), else
+    windows-1252, the Standard's default for Western locales, as Chromium and html5lib use it.
+    Old European sites that never declared their Latin-1 text read right that way."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
 
 
 def _meta_declared_codec(body: bytes) -> str | None:

@@ -454,7 +454,11 @@ def test_decode_html_picks_the_codec_a_browser_would(body, content_type, codec):
 
 
 def test_invalid_bytes_become_replacement_characters():
-    facts = parse_page(b"<title>caf\xe9 \xff</title>", url="https://www.example.com/")
+    facts = parse_page(
+        b"<title>caf\xe9 \xff</title>",
+        url="https://www.example.com/",
+        content_type="text/html; charset=utf-8",
+    )
 
     assert facts.encoding == "utf-8"
     assert facts.title == "caf\ufffd \ufffd"
@@ -467,6 +471,18 @@ def test_undeclared_utf8_is_decoded_as_utf8():
     assert facts.links[0].url == "https://www.example.com/aves/%C3%B1and%C3%BA"
     # "más" is on Lighthouse's Spanish list; with no lang anywhere, every list is checked.
     assert [problem.text for problem in facts.non_descriptive_links] == ["más"]
+
+
+def test_undeclared_latin1_is_decoded_as_windows_1252_like_a_browser():
+    body = b"<title>Caf\xe9 \x93Le Ch\xe2teau\x94</title><h1>M\xfcnchen</h1>"
+
+    facts = parse_page(body, url="https://www.example.com/", content_type="text/html")
+
+    assert (facts.title, list(facts.h1)) == (
+        "Caf\u00e9 \u201cLe Ch\u00e2teau\u201d",
+        ["M\u00fcnchen"],
+    )
+    assert facts.encoding == "cp1252"
 
 
 # --- Links and anchors -----------------------------------------------------------------------
