@@ -40,7 +40,7 @@ def make_user(db):
     return _make_user
 
 
-def _worker_command(hostname: str, queues: str) -> list[str]:
+def _worker_command(hostname: str, queues: str, pool: str) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -48,7 +48,8 @@ def _worker_command(hostname: str, queues: str) -> list[str]:
         "-A",
         "vivaseo_site",
         "worker",
-        "--pool=solo",
+        f"--pool={pool}",
+        "--concurrency=1",
         "--loglevel=INFO",
         f"--hostname={hostname}@%h",
         f"--queues={queues}",
@@ -57,10 +58,13 @@ def _worker_command(hostname: str, queues: str) -> list[str]:
     ]
 
 
-def start_celery_worker(hostname: str = "test-worker", queues: str = "celery") -> subprocess.Popen:
+def start_celery_worker(
+    hostname: str = "test-worker", queues: str = "celery", pool: str = "solo"
+) -> subprocess.Popen:
     """Start a real `celery worker` process on the test database and wait for its ping.
 
     Tests that use it must commit their data (transactional_db) so the worker can see it.
+    `pool="prefork"` runs tasks in a pool child, as production does.
     """
     from vivaseo_site.celery import app
 
@@ -73,7 +77,7 @@ def start_celery_worker(hostname: str = "test-worker", queues: str = "celery") -
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     log_path = ARTIFACTS_DIR / f"celery-{hostname}.log"
     process = subprocess.Popen(
-        _worker_command(hostname, queues),
+        _worker_command(hostname, queues, pool),
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log_path.open("w"),

@@ -1,6 +1,10 @@
 """Audits on real Celery worker processes: queued on commit, run, survive a killed worker."""
 
+import contextlib
+import os
+import signal
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -40,15 +44,27 @@ def test_audit_queued_on_commit_completes_in_a_real_worker(make_user, celery_wor
     assert scan.report.overall_score > 0
 
 
+def children_of(pid: int) -> list[int]:
+    found = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            found += [int(child) for child in children.read_text().split()]
+    return found
+
+
 def test_a_worker_killed_mid_audit_loses_nothing(make_user, celery_worker_process):
-    """kill -9 the worker during a crawl; the stuck scan is re-queued and finished by another."""
+    """kill -9 the worker during a crawl; the stuck scan is re-queued and finished by another.
+
+    The doomed worker runs the production prefork pool: the audit runs in a pool child, which
+    forks the crawl process. Killing the pool child alone must not leave that crawl running.
+    """
     from audits.tasks import run_scan
 
     user = make_user(email="killed@example.com")
     with SiteServer(small_site(pages=40, delay=0.25)) as site:
         website = Website.objects.create(user=user, url=site.url + "/", name="Slow")
         # A worker of its own, on a queue of its own, so the session's worker keeps out.
-        doomed = start_celery_worker("doomed-worker", queues="doomed")
+        doomed = start_celery_worker("doomed-worker", queues="doomed", pool="prefork")
         # Queued by hand to the doomed worker's queue (scan_start would use the default one).
         scan = SEOScan.objects.create(
             website=website, user=user, url=website.url, crawl_options={"concurrency": 2}
@@ -60,6 +76,17 @@ def test_a_worker_killed_mid_audit_loses_nothing(make_user, celery_worker_proces
             return PageResult.objects.filter(scan=scan).count() >= 3
 
         wait_for(crawling, timeout=60, interval=0.2)
+        (pool_child,) = children_of(doomed.pid)
+        (crawl_process,) = children_of(pool_child)
+        os.kill(pool_child, signal.SIGKILL)
+
+        def crawl_stopped():
+            """the orphaned crawl process stopped"""
+            return not Path(f"/proc/{crawl_process}").exists() or (
+                "Z" in Path(f"/proc/{crawl_process}/stat").read_text().split(")")[-1][:3]
+            )
+
+        wait_for(crawl_stopped, timeout=15, interval=0.1)
         stop_celery_worker(doomed, kill=True)
         scan.refresh_from_db()
         assert scan.status == SEOScan.Status.PROCESSING
