@@ -458,24 +458,36 @@ def _headline_fields(page: PageResult) -> dict:
     facts = page.facts or {}
     title = page.title or ""
     description = page.meta_description or ""
-    return {
-        "title": page.title,
-        "title_score": _length_score(len(title), good=(30, 60)),
-        "meta_description": page.meta_description,
-        "meta_description_score": _length_score(len(description), good=(70, 160)),
-        "h1_tags": page.h1,
-        "h1_score": 100 if len(page.h1) == 1 else (50 if page.h1 else 0),
-        "h2_tags": [text for level, text in facts.get("headings", []) if level == 2][:20],
-        "canonical_url": page.canonical,
-        "og_title": (page.og or {}).get("title") or "",
-        "og_description": (page.og or {}).get("description") or "",
-        "og_image": (page.og or {}).get("image") or "",
-        "twitter_card": (page.twitter or {}).get("card") or "",
-        "twitter_title": (page.twitter or {}).get("title") or "",
-        "twitter_description": (page.twitter or {}).get("description") or "",
-        "twitter_image": (page.twitter or {}).get("image") or "",
-        "structured_data": page.jsonld_types,
-    }
+    return _fit_report_columns(
+        {
+            "title": page.title,
+            "title_score": _length_score(len(title), good=(30, 60)),
+            "meta_description": page.meta_description,
+            "meta_description_score": _length_score(len(description), good=(70, 160)),
+            "h1_tags": page.h1,
+            "h1_score": 100 if len(page.h1) == 1 else (50 if page.h1 else 0),
+            "h2_tags": [text for level, text in facts.get("headings", []) if level == 2][:20],
+            "canonical_url": page.canonical,
+            "og_title": (page.og or {}).get("title") or "",
+            "og_description": (page.og or {}).get("description") or "",
+            "og_image": (page.og or {}).get("image") or "",
+            "twitter_card": (page.twitter or {}).get("card") or "",
+            "twitter_title": (page.twitter or {}).get("title") or "",
+            "twitter_description": (page.twitter or {}).get("description") or "",
+            "twitter_image": (page.twitter or {}).get("image") or "",
+            "structured_data": page.jsonld_types,
+        }
+    )
+
+
+def _fit_report_columns(fields: dict) -> dict:
+    """Cut text to its SEOReport column: pages can carry a 3 KB og:image URL (a data: URI, a
+    signed CDN link), which PostgreSQL would refuse for a URLField(max_length=2048)."""
+    for name, value in fields.items():
+        limit = getattr(SEOReport._meta.get_field(name), "max_length", None)
+        if limit and isinstance(value, str):
+            fields[name] = value[:limit]
+    return fields
 
 
 def _length_score(length: int, *, good: tuple[int, int]) -> int:

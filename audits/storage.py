@@ -289,6 +289,8 @@ def _put_html_facts(data: dict[str, Any], *, facts: PageFacts, page_url: str) ->
         http_links = [link.url for link in facts.links if link.url.startswith("http://")]
         _put_list(data, "http_links", list(dict.fromkeys(http_links)))
     _put(data, "plugins", facts.plugins)
+    if not facts.encoding_declared:
+        data["charset_undeclared"] = facts.encoding  # the codec we (and browsers) fell back to
     _put(data, "parse_error", facts.parse_error)
 
 

@@ -69,7 +69,11 @@ def site_folder(sources: list[Path], into: Path) -> list[str]:
     names = []
     for source in sources:
         for path in sorted(source.glob("*.htm*")):
-            name = re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem) + ".html"
+            stem = re.sub(r"[^A-Za-z0-9_.-]", "_", path.stem)
+            name, number = f"{stem}.html", 1
+            while (into / name).exists():  # two folders may hold the same file name
+                number += 1
+                name = f"{stem}-{number}.html"
             shutil.copyfile(path, into / name)
             names.append(name)
     (into / "robots.txt").write_text("User-agent: *\nAllow: /\n")

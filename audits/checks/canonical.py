@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
+from audits.checks.indexing import fetch_error_label
 from audits.checks.queries import self_canonical
 from audits.checks.registry import register
 from audits.engine.urls import normalize_url, url_scheme
@@ -202,7 +203,8 @@ def canonical_to_error(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[in
     for page_id, canonical_url, status, error in rows.values_list(
         "id", "canonical", "target_status", "target_error"
     ):
-        yield page_id, f"{canonical_url}: {f'HTTP {status}' if status else error}"
+        reason = f"HTTP {status}" if status else fetch_error_label(error)
+        yield page_id, f"{canonical_url}: {reason}"
 
 
 @register(

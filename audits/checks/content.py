@@ -454,7 +454,7 @@ def image_alt(page: PageResult) -> list[str]:
     if not failing:
         return []
     samples = [image["src"] for image in facts.get("images") or () if image.get("fails")]
-    return samples or [f"{failing} image(s)"]
+    return samples or [_images(failing)]
 
 
 @register(
@@ -482,7 +482,7 @@ def image_alt_empty(page: PageResult) -> list[str]:
     if empty <= 0:
         return []
     samples = [image["src"] for image in facts.get("images") or () if image["alt"] == ""]
-    return samples or [f"{empty} image(s)"]
+    return samples or [_images(empty)]
 
 
 # Details are written in the scan owner's language (scan_run runs under their language).
@@ -491,6 +491,10 @@ def _characters(text: str, *, shown: str | None = None) -> str:
         "count": len(text)
     }
     return f"{count}: {shown}" if shown is not None else count
+
+
+def _images(count: int) -> str:
+    return ngettext("%(count)d image", "%(count)d images", count) % {"count": count}
 
 
 def _shared_by(sharing: int, text: str) -> str:

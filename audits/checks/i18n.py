@@ -8,6 +8,7 @@ from typing import Any, Final
 
 from django.utils.translation import gettext as _
 
+from audits.checks.indexing import fetch_error_label
 from audits.checks.langs import X_DEFAULT, is_valid_hreflang, is_valid_html_lang
 from audits.checks.queries import CHUNK_SIZE, documents
 from audits.checks.registry import register
@@ -280,7 +281,7 @@ def _not_indexable_because(target: dict[str, Any]) -> str | None:
     if target["redirect_count"]:
         return _("redirects to %(url)s") % {"url": target["final_url"]}
     if target["status_code"] is None:
-        return target["error"] or None
+        return fetch_error_label(target["error"]) or None
     if target["status_code"] >= 400:
         return f"HTTP {target['status_code']}"
     if target["noindex"]:

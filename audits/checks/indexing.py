@@ -25,6 +25,21 @@ FETCH_FAILURES = {
     "invalid_url": gettext_lazy("the URL is not valid"),
     "browser": gettext_lazy("the browser could not load the page"),
 }
+# Every fetch error code (audits/engine/fetch.py FetchError) as a finding detail.
+FETCH_ERRORS = {
+    **FETCH_FAILURES,
+    "timeout": gettext_lazy("no answer in time"),
+    "too_many_redirects": gettext_lazy("too many redirects"),
+    "redirect_loop": gettext_lazy("a redirect loop"),
+    "too_large": gettext_lazy("the response was too large"),
+}
+
+
+def fetch_error_label(code: str | None) -> str:
+    """The customer's words for a fetch error code; unknown codes show as they are."""
+    return str(FETCH_ERRORS.get(code, code or ""))
+
+
 # The messages of Lighthouse's robots-txt audit, as audits/engine/sitefacts.py writes them.
 ROBOTS_TXT_PROBLEMS = {
     "Syntax not understood": gettext_lazy("Syntax not understood"),
@@ -537,6 +552,6 @@ def sitemap_not_200(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int |
         if redirects:
             yield page_id, _("redirects to %(url)s") % {"url": final_url}
         elif error:
-            yield page_id, error
+            yield page_id, fetch_error_label(error)
         else:
             yield page_id, f"HTTP {status}"

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from audits.checks.indexing import fetch_error_label
 from audits.checks.queries import documents
 from audits.checks.registry import register
 from audits.engine import facts
@@ -140,7 +141,8 @@ def broken_internal_links(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple
     for source_id, target_url, status, error in broken.values_list(
         "source_id", "target_url", "target_status", "target_error"
     ):
-        yield source_id, f"{target_url} ({f'HTTP {status}' if status else error})"
+        reason = f"HTTP {status}" if status else fetch_error_label(error)
+        yield source_id, f"{target_url} ({reason})"
 
 
 @register(

@@ -43,6 +43,47 @@ def missing_viewport(page: PageResult) -> list[str]:
 
 
 @register(
+    id="missing-charset",
+    category="technical",
+    severity="notice",
+    weight=1,
+    title={
+        "en": "Page declares its character encoding",
+        "nl": "Pagina geeft haar tekencodering op",
+    },
+    failure_title={
+        "en": "Page does not declare its character encoding",
+        "nl": "Pagina geeft haar tekencodering niet op",
+    },
+    why={
+        "en": "Without a declared encoding, browsers have to guess, and Chrome reads such a page "
+        "as windows-1252: accented letters, curly quotes and non-Latin text written in UTF-8 "
+        "come out garbled, for visitors and in search results.",
+        "nl": "Zonder opgegeven codering moeten browsers gokken, en Chrome leest zo'n pagina als "
+        "windows-1252: letters met accenten, gekrulde aanhalingstekens en niet-Latijnse tekst "
+        "in UTF-8 worden onleesbaar, voor bezoekers en in zoekresultaten.",
+    },
+    how_to_fix={
+        "en": 'Send "Content-Type: text/html; charset=utf-8" from the server, or put '
+        '<meta charset="utf-8"> first in the <head>.',
+        "nl": 'Laat de server "Content-Type: text/html; charset=utf-8" sturen, of zet '
+        '<meta charset="utf-8"> als eerste in de <head>.',
+    },
+)
+def missing_charset(page: PageResult) -> list[str]:
+    codec = page.facts.get("charset_undeclared")
+    if not codec:
+        return []
+    return [
+        _("no charset in the Content-Type header or a <meta charset>; read as %(encoding)s")
+        % {"encoding": _ENCODING_NAMES.get(codec, codec)}
+    ]
+
+
+_ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "windows-1252"}
+
+
+@register(
     id="slow-ttfb",
     category="technical",
     severity="notice",

@@ -229,6 +229,7 @@ class PageFacts:
     url: str
     is_html: bool = True
     encoding: str | None = None
+    encoding_declared: bool = True  # False: no BOM, Content-Type charset or <meta charset>
     base_url: str | None = None
     title: str | None = None
     titles: tuple[str, ...] = ()
@@ -326,7 +327,13 @@ def _parse_page(
             x_robots_tag=x_robots_tag,
         )
 
-    text, encoding = decode_html(body[:MAX_BODY_BYTES], content_type=content_type)
+    body = body[:MAX_BODY_BYTES]
+    # The crawler hands over the bare media type; the charset is in the header itself.
+    declared_types = [content_type or "", *_header_values(headers, "content-type")]
+    declared = declared_codec(
+        body, content_type=next((t for t in declared_types if "charset" in t.lower()), None)
+    )
+    text, encoding = _decode(body, declared)
     tree = _parse_html(text)
     base_url = _document_base_url(tree, page_url=page_url)
     head = tree.head
@@ -356,6 +363,7 @@ def _parse_page(
         url=page_url,
         is_html=True,
         encoding=encoding,
+        encoding_declared=declared is not None,
         base_url=base_url,
         title=title,
         titles=titles,
@@ -586,18 +594,30 @@ _BOMS: Final = (
 
 def decode_html(body: bytes, *, content_type: str | None = None) -> tuple[str, str]:
     """Decode an HTML body; returns the text and the Python codec used. Never raises."""
+    return _decode(body, declared_codec(body, content_type=content_type))
+
+
+def declared_codec(body: bytes, *, content_type: str | None = None) -> str | None:
+    """The codec a byte-order mark, the ``Content-Type`` charset or a ``<meta>`` declaration
+    names, in that order of precedence; None when the page declares nothing we know."""
     for bom, codec in _BOMS:
         if body.startswith(bom):
-            return body[len(bom) :].decode(codec, errors="replace"), codec
-    codec = None
+            return codec
     if content_type:
         match = _CHARSET_PARAM_RE.search(content_type)
         if match:
             codec = _CODEC_BY_LABEL.get(match.group(1).lower())
-    if codec is None:
-        codec = _meta_declared_codec(body)
-    if codec is None:
-        codec = _undeclared_codec(body)
+            if codec is not None:
+                return codec
+    return _meta_declared_codec(body)
+
+
+def _decode(body: bytes, declared: str | None) -> tuple[str, str]:
+    codec = declared or _undeclared_codec(body)
+    for bom, bom_codec in _BOMS:
+        if bom_codec == codec and body.startswith(bom):
+            body = body[len(bom) :]
+            break
     return body.decode(codec, errors="replace"), codec
 
 
@@ -605,9 +625,10 @@ def _undeclared_codec(body: bytes) -> str:
     """Nothing declared: UTF-8 when the bytes are UTF-8 (the HTML Standard allows detecting
     it, and its byte pattern leaves no doubt; search engines read such pages as UTF-8), else
     windows-1252, the Standard's default for Western locales, as Chromium and html5lib use it.
-    Old European sites that never declared their Latin-1 text read right that way."""
+    Old European sites that never declared their Latin-1 text read right that way. A body
+    cut in the middle of a character (size limit, timeout) is still UTF-8."""
     try:
-        body.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(body, final=False)
     except UnicodeDecodeError:
         return "cp1252"
     return "utf-8"

@@ -145,6 +145,22 @@ def test_hostile_and_broken_pages_never_crash_the_crawl(crawl):
     assert found["/nested"].facts.title == "Nested"
 
 
+def test_the_charset_the_server_sends_decodes_the_page(crawl):
+    """Pages that declare their encoding only in the Content-Type header (no <meta>)."""
+    latin1 = "<title>Caf\u00e9 M\u00fcnchen</title><h1>Cr\u00e8me br\u00fbl\u00e9e</h1>"
+    pages = {
+        "/": Page(latin1.encode("cp1252"), content_type="text/html; charset=windows-1252"),
+    }
+    with SiteServer(pages) as site:
+        found, _outcome = crawl(site.url)
+    facts = found["/"].facts
+    assert (facts.title, list(facts.h1)) == (
+        "Caf\u00e9 M\u00fcnchen",
+        ["Cr\u00e8me br\u00fbl\u00e9e"],
+    )
+    assert facts.encoding == "cp1252" and facts.encoding_declared
+
+
 def test_unreachable_start_url_is_reported_not_raised(runner_class):
     settings = CrawlSettings(start_url="http://127.0.0.1:9/", user_agent=UA, concurrency=2)
     runner = runner_class(settings)

@@ -125,6 +125,21 @@ def test_scan_run_is_idempotent(customer, site):
     assert len(site.requests) == requests
 
 
+def test_oversized_social_tags_on_the_start_page_still_make_a_report(customer):
+    """A 3 KB og:image (a signed CDN link) must not break the report's URL columns."""
+    image = "https://cdn.example.com/i.jpg?sig=" + "a" * 3000
+    head = (
+        f'<meta property="og:image" content="{image}">'
+        f'<meta name="twitter:image" content="{image}">'
+        f'<meta name="twitter:card" content="{"summary_large_image" * 10}">'
+    )
+    with SiteServer({"/": Page(html("Home", head=head, body="<h1>Home</h1>"))}) as server:
+        scan = scan_start(user=customer, website=website_for(customer, server.url))
+        scan = scan_run(scan_id=scan.pk)
+    assert scan.status == SEOScan.Status.COMPLETED, scan.error_message
+    assert scan.report.og_image == image[:2048] and len(scan.report.twitter_card) == 50
+
+
 def test_unreachable_site_fails_with_a_clear_message_and_refunds(customer):
     website = Website.objects.create(user=customer, url="http://127.0.0.1:9/", name="Down")
     scan = scan_start(user=customer, website=website)

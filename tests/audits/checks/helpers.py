@@ -26,6 +26,7 @@ def fetch_result(
     body: str | bytes = b"",
     status_code: int | None = 200,
     content_type: str | None = "text/html",
+    charset: str | None = "utf-8",
     headers: dict[str, str] | None = None,
     redirect_chain: list[tuple[str, int]] | None = None,
     final_url: str | None = None,
@@ -40,13 +41,19 @@ def fetch_result(
         final_url=final_url or url,
         status_code=status_code,
         redirect_chain=[RedirectHop(hop_url, code) for hop_url, code in redirect_chain or ()],
-        headers={"content-type": content_type or "", **(headers or {})},
+        headers={
+            "content-type": f"{content_type}; charset={charset}"
+            if content_type and charset
+            else content_type or "",
+            **(headers or {}),
+        },
         body=raw,
         truncated=truncated,
         ttfb_ms=ttfb_ms,
         elapsed_ms=(ttfb_ms or 0) + 20,
         bytes_downloaded=len(raw),
         content_type=content_type,
+        charset=charset if content_type else None,
         error=error,
         error_detail=error_detail,
     )

@@ -235,6 +235,10 @@ CASES: dict[str, tuple[dict, dict]] = {
         {"html": clean_page(viewport=False)},
         {"html": clean_page(extra='<meta name="viewport" content="width=device-width">')},
     ),
+    "missing-charset": (
+        {"html": clean_page(), "charset": None},
+        {"html": clean_page(extra='<meta charset="utf-8">'), "charset": None},
+    ),
     "slow-ttfb": (
         {"html": clean_page(), "ttfb_ms": 801},
         {"html": clean_page(), "ttfb_ms": 800},

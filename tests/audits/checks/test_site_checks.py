@@ -97,7 +97,7 @@ def test_broken_internal_links_are_reported_on_the_linking_page(scan, store_page
     run(scan)
 
     assert findings_by_url(scan, "broken-internal-links") == {
-        f"{SITE}/a": f"{SITE}/gone (HTTP 404)\n{SITE}/slow (timeout)"
+        f"{SITE}/a": f"{SITE}/gone (HTTP 404)\n{SITE}/slow (no answer in time)"
     }
 
 

@@ -473,6 +473,14 @@ def test_undeclared_utf8_is_decoded_as_utf8():
     assert [problem.text for problem in facts.non_descriptive_links] == ["más"]
 
 
+def test_undeclared_utf8_cut_inside_a_character_is_still_utf8():
+    body = "<title>Café résumé</title><p>Crème brûlée</p>".encode()[:-6]  # cut inside "é"
+
+    facts = parse_page(body, url="https://www.example.com/", content_type="text/html")
+
+    assert facts.encoding == "utf-8" and facts.title == "Café résumé"
+
+
 def test_undeclared_latin1_is_decoded_as_windows_1252_like_a_browser():
     body = b"<title>Caf\xe9 \x93Le Ch\xe2teau\x94</title><h1>M\xfcnchen</h1>"
 
