@@ -289,7 +289,7 @@ def _migration_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def _base_env(*, settings: str, debug: bool, var_dir: Path) -> dict[str, str]:
+def bench_env(*, settings: str, debug: bool, var_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE=settings,
@@ -309,7 +309,7 @@ def migrated_database(*, settings: str) -> Path:
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     print("Migrating a fresh database (cached for later runs)...", flush=True)
     with tempfile.TemporaryDirectory(prefix="vivaseo-bench-") as var_dir:
-        env = _base_env(settings=settings, debug=False, var_dir=Path(var_dir))
+        env = bench_env(settings=settings, debug=False, var_dir=Path(var_dir))
         subprocess.run(
             [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
             cwd=PROJECT_DIR,
@@ -354,7 +354,7 @@ def run_audit(
             "--max-depth", "100",
             "--json", str(report_path),
         ]  # fmt: skip
-        env = _base_env(settings=settings, debug=debug, var_dir=Path(var_dir))
+        env = bench_env(settings=settings, debug=debug, var_dir=Path(var_dir))
         if profile_to:
             # cProfile sees one process: keep the crawl in a thread so the profile has it all.
             env["VIVASEO_CRAWL_IN_PROCESS"] = "false"
@@ -398,7 +398,7 @@ def audit_pipeline_ready(settings: str) -> tuple[bool, str]:
         "from audits.management.commands import audit"
     )
     with tempfile.TemporaryDirectory(prefix="vivaseo-bench-") as var_dir:
-        env = _base_env(settings=settings, debug=False, var_dir=Path(var_dir))
+        env = bench_env(settings=settings, debug=False, var_dir=Path(var_dir))
         done = subprocess.run(
             [sys.executable, "-c", probe], cwd=PROJECT_DIR, env=env, capture_output=True, text=True
         )

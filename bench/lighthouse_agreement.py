@@ -37,7 +37,7 @@ import threading
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from crawl_bench import CACHE_DIR, DEFAULT_SETTINGS, PROJECT_DIR, _base_env, migrated_database
+from crawl_bench import CACHE_DIR, DEFAULT_SETTINGS, PROJECT_DIR, bench_env, migrated_database
 
 LIGHTHOUSE_VERSION = "12"
 LIGHTHOUSE_DIR = CACHE_DIR / "lighthouse"
@@ -139,7 +139,7 @@ def our_verdicts(urls: list[str], *, settings: str) -> dict[str, dict[str, bool]
     database = migrated_database(settings=settings)
     with tempfile.TemporaryDirectory(prefix="vivaseo-agreement-") as var_dir:
         shutil.copyfile(database, Path(var_dir) / "db.sqlite3")
-        env = _base_env(settings=settings, debug=False, var_dir=Path(var_dir))
+        env = bench_env(settings=settings, debug=False, var_dir=Path(var_dir))
         result = subprocess.run(
             [sys.executable, __file__, "ours", *urls],
             env=env,

@@ -260,7 +260,7 @@ def redirect_loop(page: PageResult) -> list[str]:
 def timeout(page: PageResult) -> list[str]:
     if page.error != "timeout":
         return []
-    return [page.error_detail or _("no answer in time")]
+    return [page.error_detail or fetch_error_label("timeout")]
 
 
 @register(

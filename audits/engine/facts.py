@@ -613,25 +613,30 @@ def declared_codec(body: bytes, *, content_type: str | None = None) -> str | Non
 
 
 def _decode(body: bytes, declared: str | None) -> tuple[str, str]:
-    codec = declared or _undeclared_codec(body)
+    if declared is None:
+        return _decode_undeclared(body)
     for bom, bom_codec in _BOMS:
-        if bom_codec == codec and body.startswith(bom):
+        if bom_codec == declared and body.startswith(bom):
             body = body[len(bom) :]
             break
-    return body.decode(codec, errors="replace"), codec
+    return body.decode(declared, errors="replace"), declared
 
 
-def _undeclared_codec(body: bytes) -> str:
+def _decode_undeclared(body: bytes) -> tuple[str, str]:
     """Nothing declared: UTF-8 when the bytes are UTF-8 (the HTML Standard allows detecting
     it, and its byte pattern leaves no doubt; search engines read such pages as UTF-8), else
     windows-1252, the Standard's default for Western locales, as Chromium and html5lib use it.
     Old European sites that never declared their Latin-1 text read right that way. A body
-    cut in the middle of a character (size limit, timeout) is still UTF-8."""
+    cut in the middle of a character (size limit, timeout) is still UTF-8. One pass: the
+    UTF-8 attempt is the decoding."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(body, final=False)
+        text = decoder.decode(body, final=False)
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        return body.decode("cp1252", errors="replace"), "cp1252"
+    if decoder.getstate()[0]:
+        text += "\ufffd"  # the cut character, as errors="replace" shows it
+    return text, "utf-8"
 
 
 def _meta_declared_codec(body: bytes) -> str | None:

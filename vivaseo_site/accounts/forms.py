@@ -7,6 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import ScanConfiguration, User
+from .services import SCAN_CONFIGURATION_FIELDS
 
 
 @cache
@@ -37,14 +38,7 @@ class ProfileForm(forms.Form):
 class ScheduleForm(forms.ModelForm):
     class Meta:
         model = ScanConfiguration
-        fields = [
-            "scheduled_scans_enabled",
-            "frequency",
-            "time_of_day",
-            "timezone",
-            "notification_email",
-            "email_notifications",
-        ]
+        fields = list(SCAN_CONFIGURATION_FIELDS)
         labels = {
             "scheduled_scans_enabled": _("Audit my active websites automatically"),
             "email_notifications": _("Email me when an audit completes or fails"),
