@@ -1,12 +1,15 @@
 """Server-rendered SVG charts for the report page, the history page and the PDF.
 
-Each function returns a self-contained ``<svg>`` string (marked safe for templates): no script,
-no external font or stylesheet, presentation in attributes only, so a browser and WeasyPrint
-draw the same picture. Text is XML-escaped; every chart is an image with an accessible name
+The geometry is worked out here; the markup is in ``templates/charts/*.svg``, Django templates
+that autoescape every text. Each function returns a self-contained ``<svg>`` (safe for
+templates): no script, no external font or stylesheet, presentation in attributes only, so a
+browser and WeasyPrint draw the same picture. Every chart is an image with an accessible name
 (``role="img"``, ``aria-label`` and a ``<title>``).
 
 Scores use Lighthouse's bands: 0-49 poor (red), 50-89 needs improvement (amber), 90-100 good
 (green); see https://developer.chrome.com/docs/lighthouse/performance/performance-scoring.
+Which severities and categories exist, their order and their names come from
+:mod:`audits.vocabulary`; this module only draws them.
 """
 
 from __future__ import annotations
@@ -17,10 +20,13 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils import formats
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
+
+from .vocabulary import Severity, severity_label, severity_rank
 
 # DejaVu Sans is on every Debian host that renders PDFs; Verdana has near-identical metrics on
 # desktops, so labels measured for one fit in the other.
@@ -39,24 +45,11 @@ BAND_COLOURS: dict[str, tuple[str, str, str]] = {
     "": ("#98a2b3", "#667085", "#f2f4f7"),
 }
 SEVERITY_COLOURS: dict[str, str] = {
-    "critical": "#e5372b",
-    "warning": "#f79009",
-    "notice": "#2e90fa",
+    Severity.CRITICAL: "#e5372b",
+    Severity.WARNING: "#f79009",
+    Severity.NOTICE: "#2e90fa",
 }
-SEVERITY_ORDER: tuple[str, ...] = ("critical", "warning", "notice")
-SEVERITY_LABELS: dict[str, Any] = {
-    "critical": gettext_lazy("Critical"),
-    "warning": gettext_lazy("Warning"),
-    "notice": gettext_lazy("Notice"),
-}
-CATEGORY_LABELS: dict[str, Any] = {
-    "onpage": gettext_lazy("On-page"),
-    "technical": gettext_lazy("Technical"),
-    "content": gettext_lazy("Content"),
-    "links": gettext_lazy("Links"),
-    "social": gettext_lazy("Social"),
-    "performance": gettext_lazy("Performance"),
-}
+COLOURS = {"ink": INK, "ink_soft": INK_SOFT, "line": LINE, "track": TRACK, "brand": BRAND}
 
 # Characters XML 1.0 forbids even when escaped; a hostile page title may carry them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -85,71 +78,30 @@ def score_value(value: Any) -> int | None:
         return None
 
 
-def category_label(key: str) -> str:
-    return str(CATEGORY_LABELS.get(key) or key.replace("_", " ").capitalize())
-
-
-def severity_label(key: str) -> str:
-    return str(SEVERITY_LABELS.get(key) or key.capitalize())
-
-
-def _esc(text: Any) -> str:
-    """Text safe inside an XML element or a double-quoted attribute."""
-    text = _XML_INVALID.sub("", str(text))
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace('"', "&quot;")
-        .replace("'", "&apos;")
-    )
+def _text(value: Any) -> str:
+    """Text for the markup: what XML cannot hold at all removed (the template escapes)."""
+    return _XML_INVALID.sub("", str(value))
 
 
 def _n(value: float) -> str:
-    """A coordinate: two decimals at most, no trailing zeros."""
+    """A coordinate: two decimals at most, no trailing zeros (never localised: "1,5" in Dutch
+    would be two numbers in SVG)."""
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
-def _svg(
-    *, width: float, height: float, label: str, body: str, css_class: str, extra: str = ""
-) -> SafeString:
-    return mark_safe(  # noqa: S308 - every piece of text inside went through _esc
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {css_class}" '
-        f'width="{_n(width)}" height="{_n(height)}" viewBox="0 0 {_n(width)} {_n(height)}" '
-        f'role="img" aria-label="{_esc(label)}"{extra}>'
-        f"<title>{_esc(label)}</title>{body}</svg>"
+def _draw(template: str, *, width: float, height: float, label: str, **context: Any) -> SafeString:
+    return render_to_string(
+        f"charts/{template}",
+        {
+            "font": FONT,
+            **COLOURS,
+            "width": _n(width),
+            "height": _n(height),
+            "label": _text(label),
+            **context,
+        },
     )
-
-
-def _text(
-    x: float,
-    y: float,
-    text: Any,
-    *,
-    size: float,
-    fill: str = INK,
-    anchor: str = "start",
-    weight: str | int = 400,
-    italic: bool = False,
-    css_class: str = "",
-) -> str:
-    attributes = [
-        f'x="{_n(x)}"',
-        f'y="{_n(y)}"',
-        f'font-family="{FONT}"',
-        f'font-size="{_n(size)}"',
-        f'fill="{fill}"',
-    ]
-    if anchor != "start":
-        attributes.append(f'text-anchor="{anchor}"')
-    if weight not in (400, "400", "normal"):
-        attributes.append(f'font-weight="{weight}"')
-    if italic:
-        attributes.append('font-style="italic"')
-    if css_class:
-        attributes.append(f'class="{css_class}"')
-    return f"<text {' '.join(attributes)}>{_esc(text)}</text>"
 
 
 def _arc_path(cx: float, cy: float, r: float, start: float, end: float) -> str:
@@ -183,148 +135,89 @@ def score_gauge_svg(*, score: int | None, size: int = 160, label: str = "") -> S
     stroke, text_colour, soft = BAND_COLOURS[band]
     stroke_width = max(4.0, size * 0.085)
     r = (size - stroke_width) / 2 - 1
-    cx = cy = size / 2
+    centre = size / 2
     label_size = max(11.0, size * 0.095)
-    height = size + (label_size * 1.9 if label else 0)
-
-    body = [
-        f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r - stroke_width / 2)}" fill="{soft}"/>',
-        f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="none" stroke="{TRACK}" '
-        f'stroke-width="{_n(stroke_width)}"/>',
-    ]
-    if score:
-        body.append(
-            f'<path class="gauge-arc" d="{_arc_path(cx, cy, r, 0, score / 100)}" fill="none" '
-            f'stroke="{stroke}" stroke-width="{_n(stroke_width)}" stroke-linecap="round"/>'
-        )
     number_size = size * (0.3 if score != 100 else 0.27)
-    body.append(
-        _text(
-            cx,
-            cy + number_size * 0.36,
-            "–" if score is None else score,
-            size=number_size,
-            fill=text_colour,
-            anchor="middle",
-            weight=700,
-            css_class="gauge-score",
-        )
-    )
-    if label:
-        body.append(
-            _text(
-                cx,
-                size + label_size * 1.35,
-                label,
-                size=label_size,
-                fill=INK_SOFT,
-                anchor="middle",
-                weight=600,
-                css_class="gauge-label",
-            )
-        )
     name = label or _("Score")
     if score is None:
         aria = _("%(label)s: not measured") % {"label": name}
     else:
         aria = _("%(label)s: %(score)s out of 100") % {"label": name, "score": score}
-    data = "" if score is None else f' data-score="{score}"'
-    return _svg(
+    return _draw(
+        "gauge.svg",
         width=size,
-        height=height,
+        height=size + (label_size * 1.9 if label else 0),
         label=aria,
-        body="".join(body),
-        css_class=f"score-gauge score-{band or 'none'}",
-        extra=f' data-band="{band or "none"}"{data}',
+        band=band or "none",
+        score="" if score is None else str(score),
+        centre=_n(centre),
+        radius=_n(r),
+        inner_radius=_n(r - stroke_width / 2),
+        stroke_width=_n(stroke_width),
+        soft=soft,
+        stroke=stroke,
+        arc=_arc_path(centre, centre, r, 0, score / 100) if score else "",
+        number="–" if score is None else str(score),
+        number_y=_n(centre + number_size * 0.36),
+        number_size=_n(number_size),
+        number_fill=text_colour,
+        caption=_text(label),
+        caption_y=_n(size + label_size * 1.35),
+        caption_size=_n(label_size),
     )
 
 
-def category_bars_svg(
-    *, scores: Mapping[str, Any], labels: Mapping[str, Any], width: int = 520
-) -> SafeString:
-    """One horizontal bar per category, in the order of ``labels`` then any other scores.
+def category_bars_svg(*, rows: Sequence[Mapping[str, Any]], width: int = 520) -> SafeString:
+    """One horizontal bar per row (``{"label", "score"}``), in the order given.
 
-    A category without a score (None) shows an empty track and "not measured".
+    A row without a score (None) shows an empty track and "not measured".
     """
-    keys = [key for key in labels if key in scores] + [key for key in scores if key not in labels]
-    rows = [(str(labels.get(key) or category_label(key)), score_value(scores[key])) for key in keys]
     row_height, bar_height, font_size = 30.0, 12.0, 12.5
-    longest = max((len(name) for name, _score in rows), default=0)
+    items = [(_text(row["label"]), score_value(row["score"])) for row in rows]
+    longest = max((len(name) for name, _score in items), default=0)
     label_width = min(max(longest * font_size * 0.62 + 14, 80), width * 0.4)
-    value_width = 44.0
-    track_width = width - label_width - value_width
+    track_width = width - label_width - 44.0
     not_measured = _("not measured")
 
-    body, spoken = [], []
-    for index, (name, score) in enumerate(rows):
-        top = index * row_height + 4
-        middle = top + row_height / 2
-        band = score_band(score)
-        stroke, text_colour, _soft = BAND_COLOURS[band]
-        body.append(_text(0, middle + font_size * 0.36, name, size=font_size, fill=INK))
-        body.append(
-            f'<rect x="{_n(label_width)}" y="{_n(middle - bar_height / 2)}" '
-            f'width="{_n(track_width)}" height="{_n(bar_height)}" rx="{_n(bar_height / 2)}" '
-            f'fill="{TRACK}"/>'
+    bars, spoken = [], []
+    for index, (name, score) in enumerate(items):
+        middle = index * row_height + 4 + row_height / 2
+        stroke, text_colour, _soft = BAND_COLOURS[score_band(score)]
+        bars.append(
+            {
+                "name": name,
+                "score": "" if score is None else str(score),
+                "text_y": _n(middle + font_size * 0.36),
+                "note_y": _n(middle + font_size * 0.33),
+                "bar_y": _n(middle - bar_height / 2),
+                "length": _n(max(track_width * (score or 0) / 100, bar_height)),
+                "fill": stroke,
+                "value_fill": text_colour,
+            }
         )
-        if score is None:
-            body.append(
-                _text(
-                    label_width + 8,
-                    middle + font_size * 0.33,
-                    not_measured,
-                    size=font_size * 0.85,
-                    fill=INK_SOFT,
-                    italic=True,
-                )
-            )
-            body.append(
-                _text(
-                    width,
-                    middle + font_size * 0.36,
-                    "–",
-                    size=font_size,
-                    fill=text_colour,
-                    anchor="end",
-                    weight=700,
-                )
-            )
-            spoken.append(f"{name}: {not_measured}")
-            continue
-        if score > 0:
-            body.append(
-                f'<rect class="bar" data-score="{score}" x="{_n(label_width)}" '
-                f'y="{_n(middle - bar_height / 2)}" '
-                f'width="{_n(max(track_width * score / 100, bar_height))}" '
-                f'height="{_n(bar_height)}" rx="{_n(bar_height / 2)}" fill="{stroke}"/>'
-            )
-        body.append(
-            _text(
-                width,
-                middle + font_size * 0.36,
-                score,
-                size=font_size * 1.05,
-                fill=text_colour,
-                anchor="end",
-                weight=700,
-            )
-        )
-        spoken.append(f"{name}: {score}")
-
-    height = len(rows) * row_height + 8
-    if not rows:
-        body.append(_text(0, 20, _("No category scores yet"), size=font_size, fill=INK_SOFT))
-        height = 32
-    label = _("Category scores") + (": " + "; ".join(spoken) if spoken else "")
-    return _svg(
-        width=width, height=height, label=label, body="".join(body), css_class="category-bars"
+        spoken.append(f"{name}: {not_measured if score is None else score}")
+    return _draw(
+        "category_bars.svg",
+        width=width,
+        height=len(items) * row_height + 8 if items else 32,
+        label=_("Category scores") + (": " + "; ".join(spoken) if spoken else ""),
+        bars=bars,
+        font_size=_n(font_size),
+        note_size=_n(font_size * 0.85),
+        value_size=_n(font_size * 1.05),
+        label_width=_n(label_width),
+        note_x=_n(label_width + 8),
+        track_width=_n(track_width),
+        bar_height=_n(bar_height),
+        rounding=_n(bar_height / 2),
+        not_measured=not_measured,
     )
 
 
 def _point_label(value: Any) -> str:
     if isinstance(value, datetime.datetime | datetime.date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
-    return str(value)
+    return _text(value)
 
 
 def score_trend_svg(
@@ -344,40 +237,6 @@ def score_trend_svg(
     def y_at(score: float) -> float:
         return top + plot_h * (1 - score / 100)
 
-    body = []
-    # Faint Lighthouse bands behind the line say at a glance what a score means.
-    for low, high, band in ((90, 100, "good"), (50, 90, "fair"), (0, 50, "poor")):
-        body.append(
-            f'<rect x="{_n(left)}" y="{_n(y_at(high))}" width="{_n(plot_w)}" '
-            f'height="{_n(y_at(low) - y_at(high))}" fill="{BAND_COLOURS[band][2]}" '
-            f'fill-opacity="0.6"/>'
-        )
-    for tick in (0, 50, 100):
-        y = y_at(tick)
-        body.append(
-            f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(left + plot_w)}" y2="{_n(y)}" '
-            f'stroke="{LINE}" stroke-width="1"/>'
-        )
-        body.append(
-            _text(left - 6, y + font_size * 0.35, tick, size=font_size, fill=INK_SOFT, anchor="end")
-        )
-
-    if not items:
-        body.append(
-            _text(
-                left + plot_w / 2,
-                top + plot_h / 2 + 4,
-                _("No completed audits yet"),
-                size=font_size * 1.15,
-                fill=INK_SOFT,
-                anchor="middle",
-            )
-        )
-        label = _("Score trend: no completed audits yet")
-        return _svg(
-            width=width, height=height, label=label, body="".join(body), css_class="score-trend"
-        )
-
     count = len(items)
     inset = min(24.0, plot_w / 4)
 
@@ -392,127 +251,123 @@ def score_trend_svg(
             segments.append([])
         else:
             segments[-1].append(f"{_n(x_at(index))},{_n(y_at(score))}")
-    for segment in segments:
-        if len(segment) > 1:
-            body.append(
-                f'<polyline points="{" ".join(segment)}" fill="none" stroke="{BRAND}" '
-                f'stroke-width="2.5" stroke-linejoin="round" stroke-linecap="round"/>'
-            )
 
     show_values = count <= 16
-    max_labels = max(1, int(plot_w // 78))
-    step = math.ceil(count / max_labels)
+    step = math.ceil(count / max(1, int(plot_w // 78))) if count else 1
+    dots = []
     for index, (text, score) in enumerate(items):
-        x = x_at(index)
-        if score is not None:
-            colour = BAND_COLOURS[score_band(score)]
-            body.append(
-                f'<circle class="point" data-score="{score}" cx="{_n(x)}" '
-                f'cy="{_n(y_at(score))}" r="4.5" fill="{colour[0]}" stroke="#fff" '
-                f'stroke-width="1.5"/>'
-            )
-            if show_values:
-                above = y_at(score) - 8 if score < 93 else y_at(score) + 16
-                body.append(
-                    _text(
-                        x, above, score, size=font_size, fill=colour[1], anchor="middle", weight=700
-                    )
-                )
         is_last = index == count - 1
-        if is_last or (index % step == 0 and count - 1 - index >= step * 0.6):
-            body.append(_text(x, height - 10, text, size=font_size, fill=INK_SOFT, anchor="middle"))
+        dot = {
+            "x": _n(x_at(index)),
+            "score": "" if score is None else str(score),
+            # Thinned out so labels do not overlap; the latest audit is always labelled.
+            "label": text if is_last or (index % step == 0 and count - 1 - index >= step * 0.6)
+            else "",
+        }  # fmt: skip
+        if score is not None:
+            mark, value_colour, _soft = BAND_COLOURS[score_band(score)]
+            dot |= {
+                "y": _n(y_at(score)),
+                "fill": mark,
+                "value_fill": value_colour,
+                "value_y": _n(y_at(score) - 8 if score < 93 else y_at(score) + 16),
+            }
+        dots.append(dot)
 
-    spoken = ", ".join(
-        f"{text}: {score if score is not None else _('not measured')}" for text, score in items
-    )
-    label = _("Score trend") + ": " + spoken
-    return _svg(
-        width=width, height=height, label=label, body="".join(body), css_class="score-trend"
+    if items:
+        spoken = ", ".join(
+            f"{text}: {score if score is not None else _('not measured')}" for text, score in items
+        )
+        label = _("Score trend") + ": " + spoken
+    else:
+        label = _("Score trend: no completed audits yet")
+    return _draw(
+        "score_trend.svg",
+        width=width,
+        height=height,
+        label=label,
+        # Faint Lighthouse bands behind the line say at a glance what a score means.
+        bands=[
+            {"y": _n(y_at(high)), "height": _n(y_at(low) - y_at(high)), "fill": BAND_COLOURS[b][2]}
+            for low, high, b in ((90, 100, "good"), (50, 90, "fair"), (0, 50, "poor"))
+        ],
+        ticks=[
+            {"value": str(tick), "y": _n(y_at(tick)), "text_y": _n(y_at(tick) + font_size * 0.35)}
+            for tick in (0, 50, 100)
+        ],
+        lines=[" ".join(segment) for segment in segments if len(segment) > 1],
+        dots=dots,
+        show_values=show_values,
+        left=_n(left),
+        right_edge=_n(left + plot_w),
+        plot_width=_n(plot_w),
+        tick_x=_n(left - 6),
+        label_y=_n(height - 10),
+        empty_x=_n(left + plot_w / 2),
+        empty_y=_n(top + plot_h / 2 + 4),
+        font_size=_n(font_size),
+        empty_size=_n(font_size * 1.15),
     )
 
 
 def severity_donut_svg(*, counts: Mapping[str, int], size: int = 132) -> SafeString:
-    """A donut of findings per severity (critical, warning, notice) with a legend beside it."""
-    keys = [key for key in SEVERITY_ORDER if key in counts] + [
-        key for key in counts if key not in SEVERITY_ORDER
-    ]
+    """A donut of findings per severity, most severe first, with a legend beside it that
+    lists every severity (0 for one without findings)."""
+    keys = sorted(set(Severity.values) | set(counts), key=lambda key: (severity_rank(key), key))
     values = [(key, max(0, int(counts.get(key) or 0))) for key in keys]
-    for key in SEVERITY_ORDER:
-        if key not in counts:
-            values.append((key, 0))
-    values.sort(key=lambda item: SEVERITY_ORDER.index(item[0]) if item[0] in SEVERITY_ORDER else 9)
     total = sum(value for _key, value in values)
 
     stroke_width = size * 0.17
     r = (size - stroke_width) / 2 - 1
-    cx = cy = size / 2
-    body = [
-        f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="none" stroke="{TRACK}" '
-        f'stroke-width="{_n(stroke_width)}"/>'
-    ]
-    start = 0.0
+    centre = size / 2
+    segments, start = [], 0.0
     for key, value in values:
-        if not value:
-            continue
-        end = start + value / total
-        body.append(
-            f'<path class="segment segment-{_esc(key)}" data-count="{value}" '
-            f'd="{_arc_path(cx, cy, r, start, end)}" fill="none" '
-            f'stroke="{SEVERITY_COLOURS.get(key, INK_SOFT)}" stroke-width="{_n(stroke_width)}"/>'
-        )
-        start = end
-    body.append(
-        _text(
-            cx,
-            cy + size * 0.06,
-            total,
-            size=size * 0.2,
-            fill=INK,
-            anchor="middle",
-            weight=700,
-            css_class="donut-total",
-        )
-    )
-    body.append(
-        _text(
-            cx,
-            cy + size * 0.2,
-            ngettext("finding", "findings", total),
-            size=size * 0.085,
-            fill=INK_SOFT,
-            anchor="middle",
-        )
-    )
-
-    legend_x = size + 22
-    font_size = 13.0
-    legend_gap = 26.0
-    legend_top = cy - legend_gap * (len(values) - 1) / 2
-    longest = max((len(severity_label(key)) for key, _value in values), default=0)
-    number_x = legend_x + 20 + longest * font_size * 0.64 + 14
-    spoken = []
-    for index, (key, value) in enumerate(values):
-        y = legend_top + index * legend_gap
-        name = severity_label(key)
-        body.append(
-            f'<rect x="{_n(legend_x)}" y="{_n(y - 6)}" width="12" height="12" rx="3" '
-            f'fill="{SEVERITY_COLOURS.get(key, INK_SOFT)}"/>'
-        )
-        body.append(_text(legend_x + 20, y + font_size * 0.36, name, size=font_size, fill=INK))
-        body.append(
-            _text(
-                number_x + 28,
-                y + font_size * 0.36,
-                value,
-                size=font_size,
-                fill=INK,
-                anchor="end",
-                weight=700,
+        if value:
+            end = start + value / total
+            segments.append(
+                {
+                    "key": key,
+                    "count": str(value),
+                    "path": _arc_path(centre, centre, r, start, end),
+                    "stroke": SEVERITY_COLOURS.get(key, INK_SOFT),
+                }
             )
-        )
-        spoken.append(f"{name}: {value}")
-    width = number_x + 30
-    label = _("Findings by severity") + ": " + ", ".join(spoken)
-    return _svg(
-        width=width, height=size, label=label, body="".join(body), css_class="severity-donut"
+            start = end
+
+    font_size, legend_gap = 13.0, 26.0
+    legend_x = size + 22
+    legend_top = centre - legend_gap * (len(values) - 1) / 2
+    names = [_text(severity_label(key)) for key, _value in values]
+    number_x = legend_x + 20 + max(map(len, names), default=0) * font_size * 0.64 + 14
+    legend = [
+        {
+            "name": name,
+            "count": str(value),
+            "swatch_y": _n(legend_top + index * legend_gap - 6),
+            "text_y": _n(legend_top + index * legend_gap + font_size * 0.36),
+            "fill": SEVERITY_COLOURS.get(key, INK_SOFT),
+        }
+        for index, (name, (key, value)) in enumerate(zip(names, values, strict=True))
+    ]
+    spoken = ", ".join(f"{item['name']}: {item['count']}" for item in legend)
+    return _draw(
+        "severity_donut.svg",
+        width=number_x + 30,
+        height=size,
+        label=_("Findings by severity") + ": " + spoken,
+        segments=segments,
+        legend=legend,
+        total=str(total),
+        total_word=ngettext("finding", "findings", total),
+        centre=_n(centre),
+        radius=_n(r),
+        stroke_width=_n(stroke_width),
+        total_y=_n(centre + size * 0.06),
+        total_size=_n(size * 0.2),
+        word_y=_n(centre + size * 0.2),
+        word_size=_n(size * 0.085),
+        legend_x=_n(legend_x),
+        legend_text_x=_n(legend_x + 20),
+        number_x=_n(number_x + 28),
+        font_size=_n(font_size),
     )

@@ -14,8 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .charts import SEVERITY_ORDER, score_value
+from .charts import score_value
 from .models import Finding, SEOReport, SEOScan
+from .vocabulary import severity_rank, worse_severity
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -94,14 +95,8 @@ class Comparison:
             )
             for check_id, tally in tallies.items()
         ]
-        rows.sort(
-            key=lambda row: (_severity_rank(row.severity), -row.new, -row.fixed, row.check_id)
-        )
+        rows.sort(key=lambda row: (severity_rank(row.severity), -row.new, -row.fixed, row.check_id))
         return rows
-
-
-def _severity_rank(severity: str) -> int:
-    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
 
 
 def _findings(scan: SEOScan) -> dict[FindingKey, ComparedFinding]:
@@ -114,10 +109,10 @@ def _findings(scan: SEOScan) -> dict[FindingKey, ComparedFinding]:
     )
     for check_id, url, severity, category in rows:
         key = FindingKey(check_id, url)
-        known = found.get(key)
-        # Keep the most severe when one check reported the same page twice with two severities.
-        if known is None or _severity_rank(severity) < _severity_rank(known.severity):
-            found[key] = ComparedFinding(check_id, url, severity, category)
+        if known := found.get(key):
+            # One check reported the same page twice with two severities: one problem.
+            severity = worse_severity(known.severity, severity)
+        found[key] = ComparedFinding(check_id, url, severity, category)
     return found
 
 
@@ -135,7 +130,7 @@ def _delta(old: Any, new: Any) -> int | None:
 
 def _sorted(items: list[ComparedFinding]) -> list[ComparedFinding]:
     return sorted(
-        items, key=lambda item: (_severity_rank(item.severity), item.check_id, item.url or "")
+        items, key=lambda item: (severity_rank(item.severity), item.check_id, item.url or "")
     )
 
 

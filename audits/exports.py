@@ -6,7 +6,7 @@ The header row is plain UTF-8 without a byte-order mark.
 
 Cells that start with ``= + - @`` (or a tab or carriage return) get a leading apostrophe:
 page titles and URLs come from the audited site, and a spreadsheet would otherwise run them as
-formulas (https://owasp.org/www-community/attacks/CSV_Injection).
+formulas (vivaseo_site.core.spreadsheets: the staff admin exports use the same rule).
 """
 
 from __future__ import annotations
@@ -15,18 +15,19 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from .charts import category_label, severity_label
-from .checks.registry import get_check
+from vivaseo_site.core.spreadsheets import spreadsheet_cell
+
 from .models import Finding, PageResult, SEOScan
+from .ranking import check_text, scan_failing_checks
+from .vocabulary import Severity, category_label, severity_label
 
 CHUNK_SIZE = 2000
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Line:
@@ -36,42 +37,41 @@ class _Line:
         return value
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 def csv_lines(rows: Iterable[Iterable[Any]]) -> Iterator[str]:
     """Each row as one CSV line (RFC 4180 quoting, CRLF line ends)."""
     writer = csv.writer(_Line())
     for row in rows:
-        yield writer.writerow([_cell(value) for value in row])
+        yield writer.writerow([spreadsheet_cell(value) for value in row])
 
 
 def check_title(check_id: str, language: str) -> str:
     """The check's failure title ("Page has no H1 heading") in the language, or its id."""
-    try:
-        return get_check(check_id).text("failure_title", language)
-    except KeyError:
-        # A check removed since the audit ran: its findings keep their id.
-        return check_id
+    return check_text(check_id, "failure_title", language)
 
 
 def findings_csv(*, scan: SEOScan, language: str) -> Iterator[str]:
-    """One line per finding: check id, check title, severity, category, URL, detail."""
+    """One line per finding: check id, check title, severity, category, URL, detail; checks
+    in the one ranking (audits.ranking), as the dashboard and the PDF list them."""
     with override(language):
         header = [_("Check"), _("Issue"), _("Severity"), _("Category"), _("URL"), _("Detail")]
         site_wide = _("Whole site")
-        severities = {key: severity_label(key) for key in Finding.Severity.values}
+        severities = {key: severity_label(key) for key in Severity.values}
     titles: dict[str, str] = {}
     categories: dict[str, str] = {}
 
     def rows() -> Iterator[list[Any]]:
         yield header
+        ranked = [item.check_id for item in scan_failing_checks(scan=scan)]
         findings = (
             Finding.objects.filter(scan=scan)
-            .order_by("check_id", "page_id", "id")
+            .order_by(
+                Case(
+                    *(When(check_id=check_id, then=rank) for rank, check_id in enumerate(ranked)),
+                    default=len(ranked),
+                ),
+                "page_id",
+                "id",
+            )
             .values_list("check_id", "severity", "category", "page__url", "detail")
             .iterator(chunk_size=CHUNK_SIZE)
         )

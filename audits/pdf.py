@@ -22,8 +22,6 @@ from __future__ import annotations
 import functools
 import re
 import zoneinfo
-from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,26 +29,16 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.db.models import Count, F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from .charts import (
-    CATEGORY_LABELS,
-    SEVERITY_ORDER,
-    category_bars_svg,
-    category_label,
-    score_band,
-    score_gauge_svg,
-    score_value,
-    severity_donut_svg,
-    severity_label,
-)
-from .exports import check_title
-from .models import Finding, PageResult, SEOReport, SEOScan
+from .charts import category_bars_svg, score_band, score_gauge_svg, severity_donut_svg
+from .models import PageResult, SEOReport, SEOScan
+from .report_selectors import CheckGroup, category_rows, check_groups, report_recommendation_items
+from .vocabulary import Severity, categories_in_order, category_label
 
 APPENDIX_LIMIT = 500
 TOP_RECOMMENDATIONS = 10
@@ -61,122 +49,35 @@ LOGO = "img/logo.svg"
 
 
 # -- what the template shows ---------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class CheckSummary:
-    check_id: str
-    title: str
-    severity: str
-    severity_label: str
-    findings: int
-    pages: int
-    sample_urls: list[str]
-
-
-def _severity_rank(severity: str) -> int:
-    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
-
-
-def _sample_urls(scan: SEOScan) -> dict[str, list[str]]:
-    """Up to SAMPLE_URLS distinct page URLs per check, shallowest pages first, in one query."""
-    ranked = (
-        Finding.objects.filter(scan=scan, page__isnull=False)
-        .values("check_id", "page_id")
-        .annotate(
-            url=F("page__url"),
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("check_id")],
-                order_by=[F("page__depth").asc(nulls_last=True), F("page__url").asc()],
-            ),
-        )
-        .order_by()
-    )
-    samples: dict[str, list[str]] = defaultdict(list)
-    # A check may report one page several times (once per broken link): ask for enough rows
-    # that de-duplicating still leaves SAMPLE_URLS for all but pathological checks.
-    for check_id, url in ranked.filter(rank__lte=SAMPLE_URLS * 4).values_list("check_id", "url"):
-        urls = samples[check_id]
-        if len(urls) < SAMPLE_URLS and url not in urls:
-            urls.append(url)
-    return samples
-
-
 def _findings_by_category(
-    scan: SEOScan, language: str, category_scores: dict[str, int | None]
+    scan: SEOScan, language: str, category_rows: list[dict]
 ) -> tuple[list[dict], dict[str, int]]:
-    """[{key, label, score, band, checks: [CheckSummary]}] and the finding count per severity."""
-    rows = (
-        Finding.objects.filter(scan=scan)
-        .values("category", "check_id", "severity")
-        .annotate(findings=Count("id"), pages=Count("page", distinct=True))
-        .order_by()
-    )
-    samples = _sample_urls(scan)
-    severities: dict[str, int] = dict.fromkeys(SEVERITY_ORDER, 0)
-    grouped: dict[str, dict[str, CheckSummary]] = defaultdict(dict)
-    for row in rows:
-        severities[row["severity"]] = severities.get(row["severity"], 0) + row["findings"]
-        check_id, category = row["check_id"], row["category"]
-        known = grouped[category].get(check_id)
-        if known is not None:
-            # One check reported with two severities: list it once, at the worse one.
-            row["findings"] += known.findings
-            row["pages"] = max(row["pages"], known.pages)
-            if _severity_rank(known.severity) < _severity_rank(row["severity"]):
-                row["severity"] = known.severity
-        grouped[category][check_id] = CheckSummary(
-            check_id=check_id,
-            title=check_title(check_id, language),
-            severity=row["severity"],
-            severity_label=severity_label(row["severity"]),
-            findings=row["findings"],
-            pages=row["pages"],
-            sample_urls=samples.get(check_id, []),
-        )
-    order = [key for key in CATEGORY_LABELS if key in grouped] + sorted(
-        key for key in grouped if key not in CATEGORY_LABELS
-    )
-    categories = []
-    for key in order:
-        checks = sorted(
-            grouped[key].values(),
-            key=lambda item: (
-                _severity_rank(item.severity),
-                -item.pages,
-                -item.findings,
-                item.title,
-            ),
-        )
-        score = category_scores.get(key)
-        categories.append(
-            {
-                "key": key,
-                "label": category_label(key),
-                "score": score,
-                "band": score_band(score),
-                "checks": checks,
-            }
-        )
+    """[{key, label, score, band, checks: [CheckGroup]}] and the finding count per severity.
+
+    Each category lists its checks in the one ranking (audits.ranking), as the dashboard does.
+    """
+    overview = check_groups(scan=scan, language=language, sample_limit=SAMPLE_URLS)
+    severities = dict.fromkeys(Severity.values, 0)
+    grouped: dict[str, list[CheckGroup]] = {}
+    for group in overview.groups:
+        severities[group.severity] = severities.get(group.severity, 0) + group.findings
+        grouped.setdefault(group.category, []).append(group)
+    rows = {row["key"]: row for row in category_rows}
+    unscored = {"score": None, "band": ""}
+    categories = [
+        rows.get(key, {"key": key, "label": category_label(key)} | unscored)
+        | {"checks": grouped[key]}
+        for key in categories_in_order(grouped)
+    ]
     return categories, severities
 
 
 def _recommendations(report: SEOReport, language: str) -> list[dict]:
-    stored = report.recommendations or {}
-    # {"en": [...], "nl": [...]}; a plain list is from before recommendations had languages.
-    items = (stored.get(language) or stored.get("en") or []) if isinstance(stored, dict) else stored
-    recommendations = []
-    for item in items[:TOP_RECOMMENDATIONS]:
-        severity = item.get("severity") or ""
-        recommendations.append(
-            {
-                **item,
-                "title": item.get("title") or check_title(item.get("check") or "", language),
-                "severity_label": severity_label(severity) if severity else "",
-                "category_label": category_label(item["category"]) if item.get("category") else "",
-                "sample_urls": list(dict.fromkeys(item.get("sample_urls") or []))[:3],
-            }
-        )
-    return recommendations
+    """The stored recommendations (in the ranking's order), with three example URLs each."""
+    return [
+        item | {"sample_urls": list(dict.fromkeys(item.get("sample_urls") or []))[:3]}
+        for item in report_recommendation_items(report, language=language)[:TOP_RECOMMENDATIONS]
+    ]
 
 
 def _appendix(scan: SEOScan) -> list[tuple]:
@@ -220,13 +121,6 @@ def _page_counter_content() -> str:
     return " ".join(tokens)
 
 
-def _ordered_categories(scores: dict[str, int | None]) -> dict[str, int | None]:
-    """Every known category (None when not scored) in the usual order, then any others."""
-    return {key: scores.get(key) for key in CATEGORY_LABELS} | {
-        key: value for key, value in scores.items() if key not in CATEGORY_LABELS
-    }
-
-
 @functools.cache
 def _logo_svg() -> str:
     path = finders.find(LOGO)
@@ -237,10 +131,8 @@ def report_pdf_context(*, scan: SEOScan, language: str) -> dict[str, Any]:
     """Everything the PDF template shows (call inside ``override(language)``)."""
     report = SEOReport.objects.get(scan=scan)
     website = scan.website
-    category_scores = {
-        key: score_value(value) for key, value in (report.category_scores or {}).items()
-    }
-    categories, severities = _findings_by_category(scan, language, category_scores)
+    scores = [row | {"band": score_band(row["score"])} for row in category_rows(report)]
+    categories, severities = _findings_by_category(scan, language, scores)
     summary = report.summary or {}
     pages_total = summary.get("pages")
     if pages_total is None:
@@ -262,20 +154,10 @@ def report_pdf_context(*, scan: SEOScan, language: str) -> dict[str, Any]:
         "overall_band": score_band(overall),
         "logo_svg": _logo_svg(),
         "gauge_cover": score_gauge_svg(score=overall, size=210),
-        "category_rows": [
-            {"key": key, "label": category_label(key), "score": score, "band": score_band(score)}
-            for key, score in _ordered_categories(category_scores).items()
-        ],
-        "category_bars": category_bars_svg(
-            scores=_ordered_categories(category_scores),
-            labels=CATEGORY_LABELS,
-            width=330,
-        ),
+        "category_rows": scores,
+        "category_bars": category_bars_svg(rows=scores, width=330),
         "severity_donut": severity_donut_svg(counts=severities, size=124),
-        "severities": [
-            {"key": key, "label": severity_label(key), "count": severities.get(key, 0)}
-            for key in SEVERITY_ORDER
-        ],
+        "critical_findings": severities[Severity.CRITICAL],
         "findings_total": sum(severities.values()),
         "checks_failed": checks_failed,
         "pages_total": pages_total,
@@ -368,7 +250,7 @@ def report_pdf_store(*, scan: SEOScan, language: str) -> SEOReport:
     return report
 
 
-def _cache_key(report: SEOReport, language: str) -> str:
+def report_pdf_cache_key(report: SEOReport, language: str) -> str:
     return f"audits:report-pdf:{report.scan_id}:{language}:{report.modified.timestamp():.6f}"
 
 
@@ -384,7 +266,7 @@ def report_pdf_bytes(*, scan: SEOScan, language: str) -> bytes:
                 return stored.read()
         except OSError:
             pass  # Lost from the storage: render it again below.
-    key = _cache_key(report, language)
+    key = report_pdf_cache_key(report, language)
     content = cache.get(key)
     if content is None:
         content = report_pdf_render(scan=scan, language=language)
@@ -395,7 +277,7 @@ def report_pdf_bytes(*, scan: SEOScan, language: str) -> bytes:
 def report_pdf_warm_cache(*, scan: SEOScan, language: str) -> bool:
     """Render ``language`` into the cache unless it is there; True when it rendered."""
     report = SEOReport.objects.get(scan=scan)
-    key = _cache_key(report, language)
+    key = report_pdf_cache_key(report, language)
     if cache.get(key) is not None:
         return False
     cache.set(key, report_pdf_render(scan=scan, language=language), CACHE_SECONDS)

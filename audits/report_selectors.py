@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
-    Case,
     CharField,
     Count,
     Exists,
@@ -24,8 +23,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber
@@ -33,11 +30,20 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .charts import CATEGORY_LABELS, SEVERITY_ORDER, category_label, score_value, severity_label
+from .charts import score_value
 from .checks.indexing import ROBOTS_TXT_PROBLEMS
-from .checks.registry import get_check
 from .comparison import ComparedFinding, Comparison, scan_compare
 from .models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
+from .ranking import FailingCheck, check_text, scan_failing_checks
+from .vocabulary import (
+    Labelled,
+    Severity,
+    categories_in_order,
+    category_label,
+    severity_label,
+    severity_rank,
+    severity_rank_expression,
+)
 from .website_selectors import report_recommendations
 
 SAMPLE_PAGES = 5
@@ -52,21 +58,6 @@ PAGE_STATUS_FILTERS = {
     "redirect": gettext_lazy("Redirects (3xx)"),
     "error": gettext_lazy("Errors (4xx, 5xx, no answer)"),
 }
-
-
-def _severity_rank(severity: str) -> int:
-    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
-
-
-def _severity_rank_expression(prefix: str = "") -> Case:
-    return Case(
-        *(
-            When(**{f"{prefix}severity": key}, then=Value(rank))
-            for rank, key in enumerate(SEVERITY_ORDER)
-        ),
-        default=Value(len(SEVERITY_ORDER)),
-        output_field=IntegerField(),
-    )
 
 
 # -- the audit ------------------------------------------------------------------------------
@@ -177,62 +168,38 @@ def report_recommendation_items(report: SEOReport, *, language: str) -> list[dic
 def category_rows(report: SEOReport) -> list[dict]:
     """Every category in the usual order with its score (None: not measured)."""
     stored = report.category_scores or {}
-    keys = list(CATEGORY_LABELS) + [key for key in stored if key not in CATEGORY_LABELS]
     return [
         {"key": key, "label": category_label(key), "score": score_value(stored.get(key))}
-        for key in keys
-        if key in stored or key in CATEGORY_LABELS
+        for key in categories_in_order(stored, every_known=True)
     ]
 
 
 # -- findings by check ------------------------------------------------------------------------
-@dataclass
-class CheckGroup:
-    """One failing check of an audit with everything the findings list shows about it."""
+@dataclass(frozen=True, slots=True)
+class CheckGroup(FailingCheck):
+    """A failing check as the report shows it: its texts in the reader's language and, in the
+    findings list, what it found on the whole site and a few of the pages it affects."""
 
-    check_id: str
-    severity: str
-    category: str
-    findings: int = 0
-    pages: int = 0
-    site_wide: int = 0
     title: str = ""
     why: str = ""
     how_to_fix: str = ""
-    weight: int = 0
-    lighthouse: bool = False
     details: list[str] = field(default_factory=list)
     samples: list[dict] = field(default_factory=list)
 
-    @property
-    def severity_label(self) -> str:
-        return severity_label(self.severity)
-
-    @property
-    def category_label(self) -> str:
-        return category_label(self.category)
-
-    @property
-    def is_site_wide(self) -> bool:
-        return bool(self.site_wide)
+    @classmethod
+    def of(cls, failing: FailingCheck, *, language: str, **found: list) -> CheckGroup:
+        return cls(
+            **{name: getattr(failing, name) for name in FailingCheck.__dataclass_fields__},
+            title=failing.text("failure_title", language),
+            why=failing.text("why", language),
+            how_to_fix=failing.text("how_to_fix", language),
+            **found,
+        )
 
 
-def _check_texts(group: CheckGroup, language: str) -> None:
-    try:
-        check = get_check(group.check_id)
-    except KeyError:
-        # A check removed since the audit ran: its findings keep their id.
-        group.title = group.check_id
-        return
-    group.title = check.text("failure_title", language)
-    group.why = check.text("why", language)
-    group.how_to_fix = check.text("how_to_fix", language)
-    group.weight = check.weight
-    group.lighthouse = check.lighthouse
-
-
-def _sample_pages(scan: SEOScan, check_ids: list[str]) -> dict[str, list[dict]]:
-    """Up to SAMPLE_PAGES affected pages per check, shallowest first, in one query."""
+def _sample_pages(*, scan: SEOScan, check_ids: list[str], limit: int) -> dict[str, list[dict]]:
+    """Up to ``limit`` distinct affected pages per check (``id``, ``url`` and the first
+    ``detail``), shallowest first, in one query."""
     if not check_ids:
         return {}
     ranked = (
@@ -247,14 +214,31 @@ def _sample_pages(scan: SEOScan, check_ids: list[str]) -> dict[str, list[dict]]:
         .order_by()
     )
     samples: dict[str, list[dict]] = defaultdict(list)
-    rows = ranked.filter(rank__lte=SAMPLE_PAGES * 3).values_list(
+    # A check may report one page several times (once per broken link): ask for enough rows
+    # that de-duplicating still leaves ``limit`` pages for all but pathological checks.
+    rows = ranked.filter(rank__lte=limit * 4).values_list(
         "check_id", "page_id", "page__url", "detail"
     )
     for check_id, page_id, url, detail in rows:
         pages = samples[check_id]
-        if len(pages) < SAMPLE_PAGES and all(page["id"] != page_id for page in pages):
+        if len(pages) < limit and all(page["id"] != page_id for page in pages):
             pages.append({"id": page_id, "url": url, "detail": detail})
     return samples
+
+
+def _site_wide_details(scan: SEOScan, check_ids: list[str]) -> dict[str, list[str]]:
+    """Up to SITE_WIDE_DETAILS details of each check's findings about the whole site."""
+    details: dict[str, list[str]] = defaultdict(list)
+    if not check_ids:
+        return details
+    for check_id, detail in (
+        Finding.objects.filter(scan=scan, page__isnull=True, check_id__in=check_ids)
+        .order_by("check_id", "id")
+        .values_list("check_id", "detail")[: SITE_WIDE_DETAILS * len(check_ids)]
+    ):
+        if len(details[check_id]) < SITE_WIDE_DETAILS:
+            details[check_id].append(detail)
+    return details
 
 
 @dataclass
@@ -273,87 +257,50 @@ def check_groups(
     *,
     scan: SEOScan,
     language: str,
-    pages_total: int,
     severity: str = "",
     category: str = "",
     check: str = "",
     with_samples: bool = True,
+    sample_limit: int = SAMPLE_PAGES,
 ) -> FindingsOverview:
-    """The audit's failing checks, most important first (the recommendations' order:
-    severity, pages affected with a site-wide problem counting as every page, weight),
-    filtered by severity, category or check id; counts per severity and category for the
-    filters are those of every check. Three queries at most."""
-    rows = (
-        Finding.objects.filter(scan=scan)
-        .order_by()
-        .values("check_id", "severity", "category")
-        .annotate(
-            findings=Count("id"),
-            pages=Count("page", distinct=True),
-            site_wide=Count("id", filter=Q(page__isnull=True)),
-        )
-    )
-    groups: dict[str, CheckGroup] = {}
-    for row in rows:
-        group = groups.get(row["check_id"])
-        if group is None:
-            group = groups[row["check_id"]] = CheckGroup(
-                check_id=row["check_id"], severity=row["severity"], category=row["category"]
-            )
-        elif _severity_rank(row["severity"]) < _severity_rank(group.severity):
-            # One check stored with two severities: list it once, at the worse one.
-            group.severity = row["severity"]
-        group.findings += row["findings"]
-        group.pages = max(group.pages, row["pages"])
-        group.site_wide += row["site_wide"]
-
-    severity_counts = dict.fromkeys(SEVERITY_ORDER, 0)
+    """The audit's failing checks in the one ranking (audits.ranking), filtered by severity,
+    category or check id, with up to ``sample_limit`` affected pages each; counts per
+    severity and category for the filters are those of every check. Three queries at most."""
+    failing = scan_failing_checks(scan=scan)
+    severity_counts = dict.fromkeys(Severity.values, 0)
     category_counts: dict[str, int] = {}
-    for group in groups.values():
-        severity_counts[group.severity] = severity_counts.get(group.severity, 0) + 1
-        category_counts[group.category] = category_counts.get(group.category, 0) + 1
-    order = [key for key in CATEGORY_LABELS if key in category_counts]
-    order += [key for key in category_counts if key not in CATEGORY_LABELS]
-    category_counts = {key: category_counts[key] for key in order}
-
+    for item in failing:
+        severity_counts[item.severity] = severity_counts.get(item.severity, 0) + 1
+        category_counts[item.category] = category_counts.get(item.category, 0) + 1
     chosen = [
-        group
-        for group in groups.values()
-        if (not severity or group.severity == severity)
-        and (not category or group.category == category)
-        and (not check or group.check_id == check)
+        item
+        for item in failing
+        if (not severity or item.severity == severity)
+        and (not category or item.category == category)
+        and (not check or item.check_id == check)
     ]
-    for group in chosen:
-        _check_texts(group, language)
-    chosen.sort(
-        key=lambda group: (
-            _severity_rank(group.severity),
-            -(pages_total if group.site_wide else group.pages),
-            -group.weight,
-            group.check_id,
+    details: dict[str, list[str]] = {}
+    samples: dict[str, list[dict]] = {}
+    if with_samples:
+        details = _site_wide_details(scan, [item.check_id for item in chosen if item.site_wide])
+        samples = _sample_pages(
+            scan=scan,
+            check_ids=[item.check_id for item in chosen if item.pages],
+            limit=sample_limit,
         )
-    )
-    if with_samples and chosen:
-        site_wide_ids = [group.check_id for group in chosen if group.site_wide]
-        if site_wide_ids:
-            details: dict[str, list[str]] = defaultdict(list)
-            for check_id, detail in (
-                Finding.objects.filter(scan=scan, page__isnull=True, check_id__in=site_wide_ids)
-                .order_by("check_id", "id")
-                .values_list("check_id", "detail")[: SITE_WIDE_DETAILS * len(site_wide_ids)]
-            ):
-                if len(details[check_id]) < SITE_WIDE_DETAILS:
-                    details[check_id].append(detail)
-            for group in chosen:
-                group.details = details.get(group.check_id, [])
-        samples = _sample_pages(scan, [group.check_id for group in chosen if group.pages])
-        for group in chosen:
-            group.samples = samples.get(group.check_id, [])
     return FindingsOverview(
-        groups=chosen,
-        total_checks=len(groups),
+        groups=[
+            CheckGroup.of(
+                item,
+                language=language,
+                details=details.get(item.check_id, []),
+                samples=samples.get(item.check_id, []),
+            )
+            for item in chosen
+        ],
+        total_checks=len(failing),
         severity_counts=severity_counts,
-        category_counts=category_counts,
+        category_counts={key: category_counts[key] for key in categories_in_order(category_counts)},
     )
 
 
@@ -392,7 +339,7 @@ def pages_for_scan(
         pages = pages.filter(Q(status_code__gte=400) | Q(status_code__isnull=True))
     counts = findings.order_by().values("page").annotate(n=Count("id")).values("n")
     worst = (
-        findings.annotate(rank=_severity_rank_expression())
+        findings.annotate(rank=severity_rank_expression())
         .order_by("rank", "id")
         .values("severity")[:1]
     )
@@ -423,26 +370,23 @@ class PageDetail:
 
 def page_detail(*, scan: SEOScan, page_pk: int, language: str) -> PageDetail:
     """Everything the audit stored about one of its URLs; PageResult.DoesNotExist when the
-    page is not part of ``scan``. A fixed number of queries (page, findings, links)."""
+    page is not part of ``scan``. A fixed number of queries (page, findings, the audit's
+    ranking, links); the page's checks come in the ranking's order."""
     page = PageResult.objects.get(scan=scan, pk=page_pk)
-    findings = []
-    for row in (
+    details: dict[str, list[str]] = defaultdict(list)
+    for check_id, detail in (
         Finding.objects.filter(scan=scan, page=page)
-        .order_by("check_id", "id")
-        .values("check_id", "severity", "category", "detail")
+        .order_by("id")
+        .values_list("check_id", "detail")
     ):
-        group = CheckGroup(
-            check_id=row["check_id"], severity=row["severity"], category=row["category"]
-        )
-        _check_texts(group, language)
-        findings.append({"group": group, "detail": row["detail"]})
-    findings.sort(key=lambda item: (_severity_rank(item["group"].severity), item["group"].title))
-    # Several findings of one check (one per broken link) read best together.
-    merged: dict[str, dict] = {}
-    for item in findings:
-        entry = merged.setdefault(item["group"].check_id, {"group": item["group"], "details": []})
-        if item["detail"]:
-            entry["details"].append(item["detail"])
+        # Several findings of one check (one per broken link) read best together.
+        details[check_id] += [detail] if detail else []
+    # The page's checks in the audit's ranking, as the findings list shows them.
+    findings = [
+        {"group": CheckGroup.of(item, language=language), "details": details[item.check_id]}
+        for item in scan_failing_checks(scan=scan)
+        if item.check_id in details
+    ]
 
     inbound = PageLink.objects.filter(scan=scan, target_hash=page.url_hash).exclude(source=page)
     target_pages = PageResult.objects.filter(scan=scan, url_hash=OuterRef("target_hash"))
@@ -452,7 +396,7 @@ def page_detail(*, scan: SEOScan, page_pk: int, language: str) -> PageDetail:
     facts = page.facts or {}
     return PageDetail(
         page=page,
-        findings=list(merged.values()),
+        findings=findings,
         linked_from=list(
             inbound.order_by("source__depth", "source_id").values(
                 "source_id", "anchor_text", "nofollow", url=F("source__url")
@@ -542,7 +486,7 @@ def completed_scans(*, website: Website) -> QuerySet[SEOScan]:
 
 
 @dataclass
-class ComparedCheck:
+class ComparedCheck(Labelled):
     check_id: str
     title: str
     severity: str
@@ -550,14 +494,6 @@ class ComparedCheck:
     site_wide: bool
     urls: list[str]
     count: int
-
-    @property
-    def severity_label(self) -> str:
-        return severity_label(self.severity)
-
-    @property
-    def category_label(self) -> str:
-        return category_label(self.category)
 
     @property
     def more(self) -> int:
@@ -575,13 +511,11 @@ def _group_compared(items: list[ComparedFinding], language: str) -> list[Compare
         by_check[item.check_id].append(item)
     groups = []
     for check_id, found in by_check.items():
-        texts = CheckGroup(check_id=check_id, severity="", category="")
-        _check_texts(texts, language)
         urls = sorted((item.url for item in found if item.url), key=_natural_key)
         groups.append(
             ComparedCheck(
                 check_id=check_id,
-                title=texts.title,
+                title=check_text(check_id, "failure_title", language),
                 severity=found[0].severity,
                 category=found[0].category,
                 site_wide=any(item.url is None for item in found),
@@ -589,7 +523,8 @@ def _group_compared(items: list[ComparedFinding], language: str) -> list[Compare
                 count=len(found),
             )
         )
-    groups.sort(key=lambda group: (_severity_rank(group.severity), -group.count, group.title))
+    # As the ranking does: ties broken by id, so English and Dutch list them alike.
+    groups.sort(key=lambda group: (severity_rank(group.severity), -group.count, group.check_id))
     return groups
 
 
@@ -629,9 +564,6 @@ def comparison_pair(
 def website_comparison(*, old: SEOScan, new: SEOScan, language: str) -> WebsiteComparison:
     """What changed between two audits, grouped by check, with score deltas per category."""
     comparison = scan_compare(old=old, new=new)
-    keys = [key for key in CATEGORY_LABELS if key in comparison.category_deltas] + [
-        key for key in comparison.category_deltas if key not in CATEGORY_LABELS
-    ]
     return WebsiteComparison(
         comparison=comparison,
         new=_group_compared(comparison.new_findings, language),
@@ -645,6 +577,6 @@ def website_comparison(*, old: SEOScan, new: SEOScan, language: str) -> WebsiteC
                 "new": comparison.new_category_scores.get(key),
                 "delta": comparison.category_deltas.get(key),
             }
-            for key in keys
+            for key in categories_in_order(comparison.category_deltas)
         ],
     )

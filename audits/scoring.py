@@ -17,13 +17,20 @@ from django.db.models import Count, F, Q
 
 from audits.checks.registry import Check, all_checks, get_check
 from audits.models import Finding, PageResult, SEOScan, url_digest
+from audits.ranking import scan_failing_checks
+from audits.vocabulary import Category, Severity
 
-SEVERITY_FACTORS: Final = {"critical": 4, "warning": 2, "notice": 1}
+SEVERITY_FACTORS: Final = {Severity.CRITICAL: 4, Severity.WARNING: 2, Severity.NOTICE: 1}
 POINTS_PER_IMPACT: Final = 2.5
-SEVERITY_ORDER: Final = {"critical": 0, "warning": 1, "notice": 2}
 # The categories the crawl measures, and their share of the overall score.
-CATEGORY_WEIGHTS: Final = {"technical": 30, "onpage": 25, "content": 20, "links": 15, "social": 10}
-NOT_MEASURED: Final = ("performance",)  # needs a browser performance audit, not a crawl
+CATEGORY_WEIGHTS: Final = {
+    Category.TECHNICAL: 30,
+    Category.ONPAGE: 25,
+    Category.CONTENT: 20,
+    Category.LINKS: 15,
+    Category.SOCIAL: 10,
+}
+NOT_MEASURED: Final = (Category.PERFORMANCE,)  # needs a browser performance audit, not a crawl
 BLOCKED_SITE_CAP: Final = 30
 SAMPLE_URLS: Final = 5
 
@@ -110,45 +117,33 @@ def scan_scores(
 
 
 def recommendations_build(*, scan: SEOScan, language: str = "en") -> list[dict[str, Any]]:
-    """One recommendation per failing check, most important first.
-
-    Ranked by severity, then by the number of pages affected (a finding about the whole site
-    counts as all pages), then by the check's weight. Texts are in ``language`` (en or nl).
-    """
-    pages_total = _page_counts(scan)["any"]
-    ranked = []
-    for check_id, counts in _finding_counts(scan).items():
-        try:
-            check = get_check(check_id)
-        except KeyError:
-            continue
-        site_wide = bool(counts["site_wide"])
-        pages_affected = pages_total if site_wide else counts["pages"]
-        rank = (SEVERITY_ORDER[check.severity], -pages_affected, -check.weight, check.id)
-        item = {
-            "check": check.id,
-            "title": check.text("failure_title", language),
-            "severity": check.severity,
-            "category": check.category,
-            "lighthouse": check.lighthouse,
-            "site_wide": site_wide,
-            "pages_affected": pages_affected,
-            "why": check.text("why", language),
-            "how_to_fix": check.text("how_to_fix", language),
-        }
-        ranked.append((rank, item))
-    items = [item for _rank, item in sorted(ranked, key=lambda pair: pair[0])]
-    for priority, item in enumerate(items, start=1):
-        item["priority"] = priority
-        findings = Finding.objects.filter(scan=scan, check_id=item["check"])
-        item["sample_urls"] = list(
-            findings.filter(page__isnull=False)
-            .order_by(F("page__depth").asc(nulls_last=True), "page_id")
-            .values_list("page__url", flat=True)[:SAMPLE_URLS]
-        )
-        item["details"] = list(
-            findings.filter(page__isnull=True)
-            .order_by("id")
-            .values_list("detail", flat=True)[:SAMPLE_URLS]
+    """One recommendation per failing check, in the one ranking (audits.ranking), with its
+    texts in ``language`` (en or nl) and a few affected URLs or site-wide details."""
+    items = []
+    for failing in scan_failing_checks(scan=scan):
+        findings = Finding.objects.filter(scan=scan, check_id=failing.check_id)
+        items.append(
+            {
+                "check": failing.check_id,
+                "title": failing.text("failure_title", language),
+                "severity": failing.severity,
+                "category": failing.category,
+                "lighthouse": failing.lighthouse,
+                "site_wide": failing.site_wide,
+                "pages_affected": failing.pages_affected,
+                "why": failing.text("why", language),
+                "how_to_fix": failing.text("how_to_fix", language),
+                "priority": failing.priority,
+                "sample_urls": list(
+                    findings.filter(page__isnull=False)
+                    .order_by(F("page__depth").asc(nulls_last=True), "page_id")
+                    .values_list("page__url", flat=True)[:SAMPLE_URLS]
+                ),
+                "details": list(
+                    findings.filter(page__isnull=True)
+                    .order_by("id")
+                    .values_list("detail", flat=True)[:SAMPLE_URLS]
+                ),
+            }
         )
     return items

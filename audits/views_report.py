@@ -23,17 +23,9 @@ from django.utils.translation import get_language, pgettext
 from vivaseo_site.dashboard import customer_view, get_only, paginate
 
 from . import exports, pdf, report_selectors, website_selectors
-from .charts import (
-    CATEGORY_LABELS,
-    SEVERITY_ORDER,
-    category_bars_svg,
-    category_label,
-    score_gauge_svg,
-    score_trend_svg,
-    severity_donut_svg,
-    severity_label,
-)
+from .charts import category_bars_svg, score_gauge_svg, score_trend_svg, severity_donut_svg
 from .models import PageResult, SEOReport, SEOScan, Website
+from .vocabulary import Category, Severity, category_label
 
 TOP_RECOMMENDATIONS = 10
 SEARCH_MAX_CHARS = 200
@@ -85,17 +77,11 @@ def overview_context(*, scan: SEOScan, report: SEOReport) -> dict:
     )
     return context | {
         "gauge": score_gauge_svg(score=report.overall_score, size=168),
-        "category_bars": category_bars_svg(
-            scores={row["key"]: row["score"] for row in categories},
-            labels=CATEGORY_LABELS,
-            width=340,
-        ),
-        "severity_donut": severity_donut_svg(
-            counts={key: by_severity.get(key, 0) for key in SEVERITY_ORDER}, size=124
-        ),
-        "findings_total": sum(by_severity.get(key, 0) for key in SEVERITY_ORDER),
+        "category_bars": category_bars_svg(rows=categories, width=340),
+        "severity_donut": severity_donut_svg(counts=by_severity, size=124),
+        "findings_total": sum(by_severity.values()),
         "performance_measured": any(
-            row["key"] == "performance" and row["score"] is not None for row in categories
+            row["key"] == Category.PERFORMANCE and row["score"] is not None for row in categories
         ),
         "finished": report_selectors.finished_because_text(scan=scan, report=report),
         "duration_seconds": max(1, round(duration.total_seconds())) if duration else None,
@@ -121,8 +107,8 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     status = request.GET.get("status", "")
     check = request.GET.get("check", "")
     return {
-        "severity": severity if severity in SEVERITY_ORDER else "",
-        "category": category if category in CATEGORY_LABELS else "",
+        "severity": severity if severity in Severity.values else "",
+        "category": category if category in Category.values else "",
         "check": check if re.fullmatch(r"[a-z0-9-]{1,64}", check) else "",
         "status": status if status in report_selectors.PAGE_STATUS_FILTERS else "",
         "q": request.GET.get("q", "").strip()[:SEARCH_MAX_CHARS],
@@ -167,7 +153,6 @@ def scan_findings(request, pk: int):
     overview = report_selectors.check_groups(
         scan=scan,
         language=report_language(),
-        pages_total=context["pages_total"],
         severity=filters["severity"],
         category=filters["category"],
         check=filters["check"],
@@ -183,8 +168,8 @@ def scan_findings(request, pk: int):
                 filters,
                 "severity",
                 [
-                    (key, severity_label(key), overview.severity_counts.get(key, 0))
-                    for key in SEVERITY_ORDER
+                    (key, label, overview.severity_counts.get(key, 0))
+                    for key, label in Severity.choices
                 ],
             ),
             "category_chips": _filter_links(
@@ -210,9 +195,8 @@ def scan_pages(request, pk: int):
     filters = _filters(request)
     context = report_context(scan=scan, report=report, tab="pages")
     checks = report_selectors.check_groups(
-        scan=scan, language=report_language(), pages_total=context["pages_total"],
-        with_samples=False,
-    ).groups  # fmt: skip
+        scan=scan, language=report_language(), with_samples=False
+    ).groups
     chosen_check = next((group for group in checks if group.check_id == filters["check"]), None)
     if chosen_check is None:
         filters["check"] = ""
@@ -237,8 +221,8 @@ def scan_pages(request, pk: int):
             "pages": page_obj.object_list,
             "checks": checks,
             "chosen_check": chosen_check,
-            "severities": [(key, severity_label(key)) for key in SEVERITY_ORDER],
-            "categories": [(key, category_label(key)) for key in CATEGORY_LABELS],
+            "severities": Severity.choices,
+            "categories": Category.choices,
             "statuses": list(report_selectors.PAGE_STATUS_FILTERS.items()),
             "is_filtered": any(filters.values()),
         },

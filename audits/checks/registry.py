@@ -33,8 +33,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-CATEGORIES: Final = ("onpage", "technical", "content", "links", "social", "performance")
-SEVERITIES: Final = ("critical", "warning", "notice")
+from audits.vocabulary import Category, Severity
+
+# The values a check may declare; their order and labels live in audits.vocabulary.
+CATEGORIES: Final = tuple(Category.values)
+SEVERITIES: Final = tuple(Severity.values)
 SCOPES: Final = ("page", "site")
 LANGUAGES: Final = ("en", "nl")
 APPLIES_TO: Final = {

@@ -1,10 +1,14 @@
 """Template helpers of the customer dashboard."""
 
+import functools
+import re
 from urllib.parse import urlsplit
 
 from django import template
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
 
-from audits import charts
+from audits import charts, vocabulary
 from audits.website_selectors import score_trend
 
 register = template.Library()
@@ -22,6 +26,23 @@ def trend(website) -> str:
 def score_band(score) -> str:
     """charts.score_band for templates, which may pass "" for a missing score."""
     return charts.score_band(None if score in (None, "") else int(score))
+
+
+ICON_SPRITE = "dashboard/includes/icons.svg"
+
+
+@functools.cache
+def _sprite_shapes() -> dict[str, str]:
+    source = get_template(ICON_SPRITE).template.source
+    return dict(re.findall(r'<symbol id="icon-([\w-]+)" viewBox="[^"]*">(.*?)</symbol>', source))
+
+
+@register.simple_tag
+def icon_shapes(name: str) -> SafeString:
+    """The shapes of one icon of the sprite, for an icon that must stand alone: WeasyPrint
+    resolves <use href="#icon-..."> only inside the same <svg>, so the PDF cannot point at a
+    sprite elsewhere on the page as the dashboard does."""
+    return mark_safe(_sprite_shapes().get(name, ""))  # noqa: S308 - our own template
 
 
 @register.simple_tag(takes_context=True)
@@ -42,9 +63,8 @@ def scan_status_label(status: str) -> str:
 
 @register.filter
 def severity_label(severity: str) -> str:
-    from audits.models import Finding
-
-    return dict(Finding.Severity.choices).get(severity, severity)
+    """The translated name of a severity (audits.vocabulary)."""
+    return vocabulary.severity_label(severity)
 
 
 @register.filter

@@ -189,6 +189,7 @@ def test_reading_a_report_from_first_audit_to_comparison(
     shoot(page, "comparison")
 
     page.click(".breadcrumbs >> text=Teak & Co")
+    page.wait_for_url(re.compile(r"/en/app/websites/\d+/$"))  # count() does not wait
     assert page.locator(".trend-chart-wide svg .point").count() == 2
     shoot(page, "website-history")
 

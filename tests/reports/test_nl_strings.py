@@ -15,8 +15,18 @@ from django.utils.translation.template import templatize
 
 from .conftest import NL_STRINGS
 
-PYTHON_FILES = ["audits/charts.py", "audits/comparison.py", "audits/exports.py", "audits/pdf.py"]
-TEMPLATES = ["templates/reports/pdf.html"]
+PYTHON_FILES = [
+    "audits/vocabulary.py",
+    "audits/charts.py",
+    "audits/comparison.py",
+    "audits/exports.py",
+    "audits/pdf.py",
+]
+TEMPLATES = [
+    "templates/reports/pdf.html",
+    "templates/charts/category_bars.svg",
+    "templates/charts/score_trend.svg",
+]
 GETTEXT = {"_", "gettext", "gettext_lazy", "pgettext", "ngettext", "ngettext_lazy"}
 PLURAL = {"ngettext", "ngettext_lazy"}
 
