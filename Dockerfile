@@ -1,4 +1,6 @@
 # Production image: gunicorn for web; the same image runs the Celery worker and beat.
+# The build context leaves out .env, .git, var/ and other local state (.dockerignore).
+# Settings are named below, not left to manage.py's and celery.py's fall-back (also production).
 FROM python:3.12-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

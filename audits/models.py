@@ -43,6 +43,34 @@ class Website(models.Model):
         return self.name or self.url
 
 
+class ScanStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    PROCESSING = "processing", _("Running")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A running audit: at most one per website (SEOScan's scan_one_running_per_website).
+ACTIVE_SCAN_STATUSES = (ScanStatus.PENDING, ScanStatus.PROCESSING)
+ALREADY_RUNNING_MESSAGE = _(
+    "An audit of this website is already running. Wait for it to finish or cancel it."
+)
+
+
+class ScanFailure(models.TextChoices):
+    """Whose fault a failed audit was. Only our own failures give the free audit back: what a
+    site serves or whether it answers must not make its audit free."""
+
+    SITE = "site", _("The website")  # did not answer, refused us, served nothing to audit
+    WORKER_LOST = "worker_lost", _("Worker lost")  # our worker died twice mid-audit
+    INTERNAL = "internal", _("Our error")  # an exception in our code or infrastructure
+
+    @property
+    def refunds(self) -> bool:
+        return self in (ScanFailure.WORKER_LOST, ScanFailure.INTERNAL)
+
+
 class SEOScan(models.Model):
     """One audit of a website: its settings, its progress, and how it ended."""
 
@@ -53,14 +81,9 @@ class SEOScan(models.Model):
         INITIAL = "initial", _("Initial")
         COMMAND_LINE = "cli", _("Command line")
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        PROCESSING = "processing", _("Running")
-        COMPLETED = "completed", _("Completed")
-        FAILED = "failed", _("Failed")
-        CANCELLED = "cancelled", _("Cancelled")
-
-    ACTIVE_STATUSES = (Status.PENDING, Status.PROCESSING)
+    Status = ScanStatus
+    Failure = ScanFailure
+    ACTIVE_STATUSES = ACTIVE_SCAN_STATUSES
 
     website = models.ForeignKey(
         Website, on_delete=models.CASCADE, related_name="scans", verbose_name=_("website")
@@ -87,6 +110,9 @@ class SEOScan(models.Model):
     render_js = models.BooleanField(_("render JavaScript"), default=False)
     crawl_options = models.JSONField(_("crawl options"), default=dict, blank=True)
     finished_because = models.CharField(_("finished because"), max_length=40, blank=True)
+    failure = models.CharField(
+        _("failure cause"), max_length=12, choices=ScanFailure.choices, blank=True
+    )
     pages_crawled = models.PositiveIntegerField(_("pages crawled"), default=0)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
     # Written as the crawl advances; a processing scan whose heartbeat stops is failed by beat.
@@ -109,7 +135,16 @@ class SEOScan(models.Model):
                 fields=["website", "scheduled_for"],
                 condition=models.Q(scheduled_for__isnull=False),
                 name="scan_one_per_website_and_slot",
-            )
+            ),
+            # Two quick "start audit" clicks (or a click and a scheduled slot) must not both
+            # start: the second insert fails, and services.scan_start says "already running".
+            models.UniqueConstraint(
+                fields=["website"],
+                condition=models.Q(status__in=ACTIVE_SCAN_STATUSES),
+                name="scan_one_running_per_website",
+                violation_error_code="already_running",
+                violation_error_message=ALREADY_RUNNING_MESSAGE,
+            ),
         ]
 
     def __str__(self):

@@ -4,6 +4,8 @@ A schedule has slots in the customer's own time zone at their chosen time of day
 daily; weekly on Mondays; every two weeks on Mondays of even ISO weeks; monthly on the 1st.
 A slot is queued once per website, however many beat ticks or workers see it: the scan row
 carries the slot (`scheduled_for`) under a unique constraint, and a second insert fails.
+A website with an audit still running (one at a time, also a database constraint) is skipped
+without a word and gets its slot at the next tick after that audit ends.
 """
 
 from __future__ import annotations
@@ -12,13 +14,13 @@ import logging
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from vivaseo_site.accounts.models import ScanConfiguration
 
 from .models import SEOScan
-from .services import QuotaExceeded, scan_start
+from .services import QuotaExceeded, ScanAlreadyRunning, scan_start
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ def scheduled_scans_queue(*, now: datetime | None = None) -> int:
     """Queue the due slot of every enabled schedule for each active website; returns count."""
     now = now or timezone.now()
     queued = 0
+    running = models.Q(status__in=SEOScan.ACTIVE_STATUSES)
     configurations = ScanConfiguration.objects.filter(
         scheduled_scans_enabled=True, user__is_active=True
     ).select_related("user")
@@ -65,7 +68,8 @@ def scheduled_scans_queue(*, now: datetime | None = None) -> int:
         if slot < configuration.modified:
             continue  # the schedule was set up after this slot: wait for the next one
         for website in configuration.user.websites.filter(is_active=True):
-            if SEOScan.objects.filter(website=website, scheduled_for=slot).exists():
+            scans = SEOScan.objects.filter(website=website)
+            if scans.filter(models.Q(scheduled_for=slot) | running).exists():
                 continue
             try:
                 with transaction.atomic():
@@ -75,8 +79,8 @@ def scheduled_scans_queue(*, now: datetime | None = None) -> int:
                         scan_type=SEOScan.ScanType.SCHEDULED,
                         scheduled_for=slot,
                     )
-            except IntegrityError:
-                continue  # another beat tick or worker queued this slot first
+            except (IntegrityError, ScanAlreadyRunning):
+                continue  # another tick queued this slot, or an audit started since the check
             except QuotaExceeded:
                 logger.info("scheduled audit skipped for %s: no audits left", website.url)
                 break

@@ -17,7 +17,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -25,10 +25,19 @@ from django.utils.translation import gettext as _
 from . import crawl_settings
 from .checks import run_page_checks, run_site_checks
 from .checks.indexability import robots_blocked_bots
+from .clean import json_clean, row_clean, text_clean, values_clean
 from .engine.crawl_process import ProcessCrawlRunner, fork_available
 from .engine.crawler import CrawlRunner, CrawlSettings, FinishReason, PageRecord
 from .engine.urls import normalize_url, same_site
-from .models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
+from .models import (
+    ALREADY_RUNNING_MESSAGE,
+    Finding,
+    PageLink,
+    PageResult,
+    SEOReport,
+    SEOScan,
+    Website,
+)
 from .scoring import recommendations_build, scan_scores
 from .storage import page_inlinks_update, page_link_rows, page_links_insert, page_result_build
 
@@ -40,6 +49,13 @@ BATCH_SECONDS = 1.0
 
 class QuotaExceeded(PermissionDenied):
     pass
+
+
+class ScanAlreadyRunning(ValidationError):
+    """The website has a pending or processing audit (the database allows only one)."""
+
+    def __init__(self):
+        super().__init__(ALREADY_RUNNING_MESSAGE, code="already_running")
 
 
 def website_url_clean(url: str) -> str:
@@ -69,7 +85,11 @@ def scan_start(
     crawl_options: dict | None = None,
     scheduled_for=None,
 ) -> SEOScan:
-    """Create a pending scan and queue it on commit. Returns at once."""
+    """Create a pending scan and queue it on commit. Returns at once.
+
+    Raises ScanAlreadyRunning when the website has a running audit: a unique index allows
+    one per website, so two concurrent starts cannot both get through.
+    """
     if website.user_id != user.pk:
         raise PermissionDenied("This website belongs to another account.")
     if not website.is_active:
@@ -80,18 +100,26 @@ def scan_start(
         raise QuotaExceeded(_("You have used all your free audits."))
     locked_user.free_usage = F("free_usage") - 1
     locked_user.save(update_fields=["free_usage"])
-    scan = SEOScan.objects.create(
-        website=website,
-        user=user,
-        url=website.url,
-        scan_type=scan_type,
-        max_pages=max_pages,
-        max_depth=max_depth,
-        render_js=render_js,
-        crawl_options=crawl_options or {},
-        scheduled_for=scheduled_for,
-        progress_step=_("Waiting for a free worker"),
-    )
+    try:
+        with transaction.atomic():
+            scan = SEOScan.objects.create(
+                website=website,
+                user=user,
+                url=website.url,
+                scan_type=scan_type,
+                max_pages=max_pages,
+                max_depth=max_depth,
+                render_js=render_js,
+                crawl_options=crawl_options or {},
+                scheduled_for=scheduled_for,
+                progress_step=_("Waiting for a free worker"),
+            )
+    except IntegrityError:
+        # The insert waited for the other start to commit, so its scan is visible now. Any
+        # other conflict (a schedule slot taken twice) is the caller's to handle.
+        if SEOScan.objects.filter(website=website, status__in=SEOScan.ACTIVE_STATUSES).exists():
+            raise ScanAlreadyRunning() from None
+        raise
     scan_enqueue(scan=scan)
     return scan
 
@@ -153,11 +181,12 @@ def _scan_rows_delete(scan: SEOScan) -> None:
 
 
 def _progress(scan: SEOScan, *, progress: int, step: str, **fields) -> bool:
-    """Write progress and a heartbeat; returns True when the customer asked to cancel."""
-    SEOScan.objects.filter(pk=scan.pk).update(
+    """Write progress and a heartbeat; returns True when the crawl should stop: the customer
+    asked to cancel, or the scan is gone (its account or website was deleted mid-crawl)."""
+    updated = SEOScan.objects.filter(pk=scan.pk).update(
         progress=progress, progress_step=step, heartbeat_at=timezone.now(), **fields
     )
-    return SEOScan.objects.filter(pk=scan.pk, cancel_requested=True).exists()
+    return not updated or SEOScan.objects.filter(pk=scan.pk, cancel_requested=True).exists()
 
 
 def crawl_settings_for(scan: SEOScan) -> CrawlSettings:
@@ -211,6 +240,7 @@ class _PageBatch:
         ):
             for finding in page_findings:
                 finding.page_id = page.pk
+                row_clean(finding)  # details quote the page (pages are cleaned when built)
             findings.extend(page_findings)
             links.extend((page.pk, row) for row in page_links)
         Finding.objects.bulk_create(findings, batch_size=500)
@@ -300,8 +330,11 @@ class _ScanPipeline:
     def finish(self, runner: CrawlRunner | ProcessCrawlRunner) -> SEOScan:
         scan = self.scan
         outcome = runner.outcome
-        site = outcome.site_facts(
-            start_url=self.settings.start_url, user_agent=self.settings.user_agent
+        # The site checks and the report quote robots.txt and sitemap facts as the site gave them.
+        site = json_clean(
+            outcome.site_facts(
+                start_url=self.settings.start_url, user_agent=self.settings.user_agent
+            )
         )
         pages = PageResult.objects.filter(scan=scan)
         page_inlinks_update(scan=scan)
@@ -320,6 +353,7 @@ class _ScanPipeline:
                 scan=scan,
                 message=_("We could not load %(url)s: %(reason)s")
                 % {"url": self.settings.start_url, "reason": outcome.error or _("no answer")},
+                failure=SEOScan.Failure.SITE,
                 finished_because=outcome.finished_because,
             )
         _progress(scan, progress=82, step=_("Checking the whole site"))
@@ -384,16 +418,20 @@ def crawl_runner_for(crawl: CrawlSettings, *, fetcher=None) -> CrawlRunner | Pro
 
 
 def _scan_run_claimed(scan: SEOScan, *, fetcher=None) -> SEOScan:
-    pipeline = _ScanPipeline(scan)
-    runner = crawl_runner_for(pipeline.settings, fetcher=fetcher)
     try:
+        pipeline = _ScanPipeline(scan)
+        runner = crawl_runner_for(pipeline.settings, fetcher=fetcher)
         _progress(scan, progress=3, step=_("Reading robots.txt and sitemaps"))
         pipeline.crawl(runner)
         return pipeline.finish(runner)
     except Exception as exc:
-        logger.exception("scan %s failed", scan.pk)
         if not SEOScan.objects.filter(pk=scan.pk).exists():
-            return None  # the website was deleted while it was being audited
+            # Its website or account was deleted mid-crawl: the last batch had nowhere to go.
+            logger.info("scan %s: deleted while it ran (%s)", scan.pk, type(exc).__name__)
+            return None
+        logger.exception("scan %s failed", scan.pk)
+        # What a site serves is cleaned before it is stored (audits.clean) and a site that
+        # does not answer ends the crawl as START_URL_FAILED, so what lands here is ours.
         return scan_fail(
             scan=scan,
             message=_(
@@ -401,6 +439,7 @@ def _scan_run_claimed(scan: SEOScan, *, fetcher=None) -> SEOScan:
                 "Nothing was charged; please try again."
             )
             % {"error": type(exc).__name__},
+            failure=SEOScan.Failure.INTERNAL,
         )
 
 
@@ -450,6 +489,8 @@ def report_write(
     }
     if start is not None:
         defaults |= _headline_fields(start)
+    # A 3 KB og:image (a data: URI, a signed CDN link) or a 700-character Sitemap: URL must fit.
+    values_clean(SEOReport, defaults)
     report, _created = SEOReport.objects.update_or_create(scan=scan, defaults=defaults)
     return report
 
@@ -458,36 +499,24 @@ def _headline_fields(page: PageResult) -> dict:
     facts = page.facts or {}
     title = page.title or ""
     description = page.meta_description or ""
-    return _fit_report_columns(
-        {
-            "title": page.title,
-            "title_score": _length_score(len(title), good=(30, 60)),
-            "meta_description": page.meta_description,
-            "meta_description_score": _length_score(len(description), good=(70, 160)),
-            "h1_tags": page.h1,
-            "h1_score": 100 if len(page.h1) == 1 else (50 if page.h1 else 0),
-            "h2_tags": [text for level, text in facts.get("headings", []) if level == 2][:20],
-            "canonical_url": page.canonical,
-            "og_title": (page.og or {}).get("title") or "",
-            "og_description": (page.og or {}).get("description") or "",
-            "og_image": (page.og or {}).get("image") or "",
-            "twitter_card": (page.twitter or {}).get("card") or "",
-            "twitter_title": (page.twitter or {}).get("title") or "",
-            "twitter_description": (page.twitter or {}).get("description") or "",
-            "twitter_image": (page.twitter or {}).get("image") or "",
-            "structured_data": page.jsonld_types,
-        }
-    )
-
-
-def _fit_report_columns(fields: dict) -> dict:
-    """Cut text to its SEOReport column: pages can carry a 3 KB og:image URL (a data: URI, a
-    signed CDN link), which PostgreSQL would refuse for a URLField(max_length=2048)."""
-    for name, value in fields.items():
-        limit = getattr(SEOReport._meta.get_field(name), "max_length", None)
-        if limit and isinstance(value, str):
-            fields[name] = value[:limit]
-    return fields
+    return {
+        "title": page.title,
+        "title_score": _length_score(len(title), good=(30, 60)),
+        "meta_description": page.meta_description,
+        "meta_description_score": _length_score(len(description), good=(70, 160)),
+        "h1_tags": page.h1,
+        "h1_score": 100 if len(page.h1) == 1 else (50 if page.h1 else 0),
+        "h2_tags": [text for level, text in facts.get("headings", []) if level == 2][:20],
+        "canonical_url": page.canonical,
+        "og_title": (page.og or {}).get("title") or "",
+        "og_description": (page.og or {}).get("description") or "",
+        "og_image": (page.og or {}).get("image") or "",
+        "twitter_card": (page.twitter or {}).get("card") or "",
+        "twitter_title": (page.twitter or {}).get("title") or "",
+        "twitter_description": (page.twitter or {}).get("description") or "",
+        "twitter_image": (page.twitter or {}).get("image") or "",
+        "structured_data": page.jsonld_types,
+    }
 
 
 def _length_score(length: int, *, good: tuple[int, int]) -> int:
@@ -501,8 +530,11 @@ def _length_score(length: int, *, good: tuple[int, int]) -> int:
     return max(20, 100 - int(100 * distance / high))
 
 
-def scan_fail(*, scan: SEOScan, message: str, finished_because: str = "") -> SEOScan:
-    """Mark a scan failed with a message for the customer, and give the free audit back."""
+def scan_fail(
+    *, scan: SEOScan, message: str, failure: SEOScan.Failure, finished_because: str = ""
+) -> SEOScan:
+    """Mark a scan failed with a message for the customer; give the free audit back only
+    when the failure was ours (``failure.refunds``), never for what the site did."""
     with transaction.atomic():
         updated = (
             SEOScan.objects.filter(pk=scan.pk)
@@ -515,22 +547,39 @@ def scan_fail(*, scan: SEOScan, message: str, finished_because: str = "") -> SEO
             )
             .update(
                 status=SEOScan.Status.FAILED,
-                error_message=message,
+                failure=failure,
+                error_message=text_clean(message),  # it may quote the site's own error text
                 finished_because=finished_because,
                 completed_at=timezone.now(),
                 progress_step=_("Failed"),
             )
         )
         if updated:
-            get_user_model().objects.filter(pk=scan.user_id).update(free_usage=F("free_usage") + 1)
+            if failure.refunds:
+                get_user_model().objects.filter(pk=scan.user_id).update(
+                    free_usage=F("free_usage") + 1
+                )
             _announce(scan)
     scan.refresh_from_db()
     return scan
 
 
 def scans_recover_stuck() -> dict[str, int]:
-    """Retry or fail scans whose worker died: no heartbeat for STUCK_AFTER_SECONDS."""
-    stale = timezone.now() - timedelta(seconds=crawl_settings.STUCK_AFTER_SECONDS)
+    """Retry or fail scans whose worker died: no heartbeat for STUCK_AFTER_SECONDS. Queue
+    again the pending scans no worker took in that time (a broker that lost its message
+    would otherwise block the website: one running audit per website is a database rule)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=crawl_settings.STUCK_AFTER_SECONDS)
+    waiting = SEOScan.objects.filter(status=SEOScan.Status.PENDING).filter(
+        models.Q(heartbeat_at__lt=stale) | models.Q(heartbeat_at__isnull=True, created__lt=stale)
+    )
+    requeued = 0
+    for scan in waiting:
+        # A second message for a scan still in the queue is harmless (_claim takes it once);
+        # the heartbeat keeps it to one more message per STUCK_AFTER_SECONDS.
+        SEOScan.objects.filter(pk=scan.pk).update(heartbeat_at=now)
+        scan_enqueue(scan=scan)
+        requeued += 1
     stuck = SEOScan.objects.filter(status=SEOScan.Status.PROCESSING, heartbeat_at__lt=stale)
     retried = failed = 0
     for scan in stuck:
@@ -544,7 +593,8 @@ def scans_recover_stuck() -> dict[str, int]:
                     "The audit stopped responding twice (its worker was restarted), so we "
                     "stopped trying. Nothing was charged; please start it again."
                 ),
+                failure=SEOScan.Failure.WORKER_LOST,
                 finished_because="worker_lost",
             )
             failed += 1
-    return {"retried": retried, "failed": failed}
+    return {"retried": retried, "failed": failed, "requeued": requeued}

@@ -12,6 +12,10 @@ and bulk-creates pages first (so they get primary keys), then their links and fi
 ``page``/``source`` point at those same objects. After the crawl, :func:`page_inlinks_update`
 fills ``PageResult.inlinks`` with one UPDATE.
 
+Every row is passed through :mod:`audits.clean` before it is stored (text and JSON lose
+NULs and lone surrogates, text is cut to its column), so nothing a site serves can fail the
+insert; the caps below are about size, not about what a column holds.
+
 Columns hold what the cross-page queries and the report read. Everything else a check needs
 goes into ``PageResult.facts``, a small JSON object; a key is left out when it would be empty,
 zero, false or None. Lists keep at most :data:`FACTS_LIST_CAP` entries; when a list was cut,
@@ -70,6 +74,7 @@ from audits.checks.indexability import (
     is_indexable,
     is_noindex,
 )
+from audits.clean import field_max_length, row_clean, text_clean
 from audits.engine.facts import LINK_TEXT_NON_DESCRIPTIVE, PageFacts
 from audits.engine.urls import url_host
 from audits.models import PageLink, PageResult, SEOScan, url_digest
@@ -78,11 +83,13 @@ if TYPE_CHECKING:
     from audits.engine.fetch import FetchResult, TlsInfo
 
 FACTS_LIST_CAP: Final = 50
-MAX_URL_CHARS: Final = 2048
 MAX_TEXT_CHARS: Final = 300  # heading texts, image sources, anchors in facts
 MAX_H1: Final = 20
 MAX_HREFLANG: Final = 200
 ALL_ROBOTS_BOTS: Final = tuple(user_agent or GENERIC_BOT for user_agent in LIGHTHOUSE_BOTS)
+# Link rows skip the model (see page_link_rows), so they are cleaned to these by hand.
+_LINK_URL_CHARS: Final = field_max_length(PageLink, "target_url")
+_ANCHOR_CHARS: Final = field_max_length(PageLink, "anchor_text")
 
 
 def page_result_build(
@@ -105,7 +112,7 @@ def page_result_build(
     crawled site from others (default: same host as ``url``). ``robots_blocked_bots`` names
     the Lighthouse crawlers robots.txt disallows for this URL (see
     :func:`audits.checks.indexability.robots_blocked_bots`); by default all of them when
-    ``blocked_by_robots``, else none.
+    ``blocked_by_robots``, else none. The row is cleaned for storage (audits.clean).
     """
     status_code = fetch.status_code if fetch is not None else None
     final_url = (fetch.final_url if fetch is not None else "") or ""
@@ -131,12 +138,12 @@ def page_result_build(
 
     page = PageResult(
         scan=scan,
-        url=url[:MAX_URL_CHARS],
+        url=url,
         url_hash=url_digest(url),
-        final_url=final_url[:MAX_URL_CHARS],
+        final_url=final_url,
         final_url_hash=url_digest(final_url) if final_url else url_digest(url),
         status_code=status_code,
-        error=((fetch.error or "") if fetch is not None else "")[:40],
+        error=(fetch.error or "") if fetch is not None else "",
         error_detail=(fetch.error_detail or "") if fetch is not None else "",
         redirect_chain=redirect_chain,
         redirect_count=len(redirect_chain),
@@ -144,7 +151,7 @@ def page_result_build(
         ttfb_ms=fetch.ttfb_ms if fetch is not None else None,
         # The crawler may drop the body once parsed: then the bytes on the wire stand in.
         bytes=(len(fetch.body) or fetch.bytes_downloaded) if fetch is not None else 0,
-        content_type=((fetch.content_type or "") if fetch is not None else "")[:200],
+        content_type=(fetch.content_type or "") if fetch is not None else "",
         is_html=is_html,
         noindex=noindex,
         indexable=is_indexable(
@@ -155,8 +162,8 @@ def page_result_build(
         ),
         in_sitemap=in_sitemap,
         blocked_by_robots=blocked_by_robots,
-        meta_robots=((facts.meta_robots or "") if facts is not None else "")[:300],
-        x_robots_tag=", ".join(x_robots_tags)[:300],
+        meta_robots=(facts.meta_robots or "") if facts is not None else "",
+        x_robots_tag=", ".join(x_robots_tags),
         facts=_facts_json(
             fetch=fetch,
             facts=facts,
@@ -170,7 +177,7 @@ def page_result_build(
     )
     if facts is not None and facts.is_html:
         _fill_html_columns(page, facts=facts, is_internal=is_internal)
-    return page
+    return row_clean(page)
 
 
 def _fill_html_columns(
@@ -181,9 +188,9 @@ def _fill_html_columns(
     page.h1 = list(facts.h1[:MAX_H1])
     page.h2_count = facts.h2_count
     canonical = facts.canonical_urls[0] if facts.canonical_urls else ""
-    page.canonical = canonical[:MAX_URL_CHARS]
+    page.canonical = canonical
     page.canonical_hash = url_digest(canonical) if canonical else ""
-    page.lang = (facts.lang or "")[:40]
+    page.lang = facts.lang or ""
     page.hreflang = [
         {"lang": item.lang, "href": item.href, "raw_href": item.raw_href, "source": item.source}
         for item in facts.hreflang[:MAX_HREFLANG]
@@ -364,16 +371,16 @@ def page_link_rows(
         row = by_target.get(target)
         if row is None:
             by_target[target] = [
-                target[:MAX_URL_CHARS],
+                text_clean(target, _LINK_URL_CHARS),
                 url_digest(target),
-                link.text[:200],
+                text_clean(link.text, _ANCHOR_CHARS),
                 link.nofollow,
             ]
             continue
         if not link.nofollow:
             row[3] = False
         if not row[2] and link.text:
-            row[2] = link.text[:200]
+            row[2] = text_clean(link.text, _ANCHOR_CHARS)
     return list(by_target.values())
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from vivaseo_site.core.ratelimits import action_rate_limit
 from vivaseo_site.dashboard import customer_view, post_only
 
 from . import report_selectors, views_report, websites
@@ -71,6 +72,9 @@ def scan_start(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choose how many pages to audit."))
         return redirect("dashboard:website_detail", pk=website.pk)
+    if limited := action_rate_limit(request=request, action="scan_start"):
+        messages.error(request, limited)
+        return redirect("dashboard:website_detail", pk=website.pk)
     try:
         scan = websites.website_scan_start(
             user=request.user,
@@ -82,6 +86,12 @@ def scan_start(request, pk: int):
         messages.error(request, " ".join(str(arg) for arg in error.args))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        if getattr(error, "code", None) == "already_running":
+            # Also where a second quick click ends up (services.ScanAlreadyRunning): on the
+            # audit the first click started.
+            running = website.scans.filter(status__in=SEOScan.ACTIVE_STATUSES).first()
+            if running is not None:
+                return redirect("dashboard:scan_detail", pk=running.pk)
     else:
         messages.success(request, _("The audit has started."))
         return redirect("dashboard:scan_detail", pk=scan.pk)

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from vivaseo_site.core.ratelimits import action_rate_limit
 from vivaseo_site.dashboard import customer_view, paginate, post_only
 
 from . import report_selectors, views_report, website_selectors, websites
@@ -31,6 +32,10 @@ def website_list(request):
 def website_add(request):
     form = WebsiteAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Counted before the DNS lookup: failed attempts cost us a lookup too.
+        if limited := action_rate_limit(request=request, action="website_add"):
+            messages.error(request, limited)
+            return _website_add_page(request, form, status=429)
         try:
             created = websites.website_create(
                 user=request.user,
@@ -50,7 +55,13 @@ def website_add(request):
                 return redirect("dashboard:scan_detail", pk=created.scan.pk)
             messages.warning(request, created.audit_problem)
             return redirect("dashboard:website_detail", pk=created.website.pk)
-    return render(request, "dashboard/websites/add.html", {"form": form, "nav": "websites"})
+    return _website_add_page(request, form)
+
+
+def _website_add_page(request, form: WebsiteAddForm, *, status: int = 200):
+    return render(
+        request, "dashboard/websites/add.html", {"form": form, "nav": "websites"}, status=status
+    )
 
 
 @customer_view

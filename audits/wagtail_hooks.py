@@ -1,5 +1,7 @@
 """Staff views of websites and audits in the Wagtail admin."""
 
+from django import forms
+from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
@@ -21,6 +23,17 @@ class WebsiteViewSet(BulkDeletedModelViewSet):
     inspect_view_enabled = True
 
 
+class SEOScanAdminForm(forms.ModelForm):
+    def validate_unique(self):
+        super().validate_unique()
+        # Django skips a constraint on a field the form lacks (website): check the row's own,
+        # so setting a second audit of a website back to running says so instead of a 500.
+        try:
+            self.instance.validate_constraints()
+        except forms.ValidationError as error:
+            self._update_errors(error)
+
+
 class SEOScanViewSet(BulkDeletedModelViewSet):
     model = SEOScan
     icon = "search"
@@ -34,13 +47,21 @@ class SEOScanViewSet(BulkDeletedModelViewSet):
         "finished_because",
         "created",
     ]
-    list_filter = ["status", "scan_type", "render_js"]
+    list_filter = ["status", "failure", "scan_type", "render_js"]
     search_fields = ["url", "user__email", "error_message"]
     list_export = ["url", "user", "scan_type", "status", "pages_crawled", "finished_because",
-                   "error_message", "started_at", "completed_at"]  # fmt: skip
+                   "failure", "error_message", "started_at", "completed_at"]  # fmt: skip
     # Staff may fix a stuck audit's status by hand; the crawl data itself is not editable.
     form_fields = ["status", "error_message", "cancel_requested"]
     inspect_view_enabled = True
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            self.model,
+            form=SEOScanAdminForm,
+            formfield_callback=self.formfield_for_dbfield,
+            fields=self.form_fields,
+        )
 
 
 class PageResultViewSet(BulkDeletedModelViewSet):

@@ -2,7 +2,8 @@
 delete, and starting an audit from the dashboard.
 
 The address check runs before any transaction: resolving a name can take a while, and an
-SQLite write transaction must not wait on DNS.
+SQLite write transaction must not wait on DNS. It gives up at VIVASEO_DNS_TIMEOUT whatever DNS
+does (audits/dns_resolver.py), so a web worker is never held longer than that.
 """
 
 from __future__ import annotations
@@ -13,19 +14,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from . import crawl_settings
+from .dns_resolver import DeadlineResolver
 from .engine.safety import UnsafeAddressError, resolve_and_vet
 from .models import SEOReport, SEOScan, Website
-from .services import QuotaExceeded, scan_start, website_url_clean
+from .report_files import report_pdfs_delete_on_commit
+from .services import QuotaExceeded, ScanAlreadyRunning, scan_start, website_url_clean
 
 logger = logging.getLogger(__name__)
 
-RESOLVE_TIMEOUT_SECONDS = 2.0
 # What the dashboard lets a customer choose until plans set their own limits.
 MAX_PAGES_CHOICES = (10, 25, 50, 100, 200)
 MAX_PAGES_LIMIT = 200
@@ -39,13 +41,19 @@ class WebsiteCreated:
     audit_problem: str = ""
 
 
-def website_address_check(*, url: str, timeout: float = RESOLVE_TIMEOUT_SECONDS) -> None:
-    """Raise ValidationError unless the crawler could connect to ``url``'s host."""
+def website_address_check(*, url: str, timeout: float | None = None) -> None:
+    """Raise ValidationError unless the crawler could connect to ``url``'s host.
+
+    Returns or raises within ``timeout`` seconds (default: VIVASEO_DNS_TIMEOUT).
+    """
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
+    deadline = settings.VIVASEO_DNS_TIMEOUT if timeout is None else timeout
+    resolver = DeadlineResolver(lifetime=deadline, nameservers=settings.VIVASEO_DNS_NAMESERVERS)
     try:
-        _run(asyncio.wait_for(resolve_and_vet(host, port), timeout=timeout))
+        # The lookup stops itself at the deadline; wait_for only backs that up.
+        _run(asyncio.wait_for(resolve_and_vet(host, port, resolver=resolver), timeout=deadline))
     except UnsafeAddressError as error:
         logger.info("website refused: %s", error)
         if error.address:
@@ -58,7 +66,17 @@ def website_address_check(*, url: str, timeout: float = RESOLVE_TIMEOUT_SECONDS)
                 code="unsafe_address",
             ) from error
         raise _not_found(host) from error
-    except (OSError, TimeoutError, UnicodeError) as error:
+    except TimeoutError as error:  # before OSError, of which it is a kind
+        logger.info("no DNS answer for %s within %s s", host, deadline)
+        raise ValidationError(
+            _(
+                "We could not look up %(host)s in time: its name servers did not answer. "
+                "Try again in a few minutes, or check the spelling."
+            ),
+            params={"host": host},
+            code="dns_timeout",
+        ) from error
+    except (OSError, UnicodeError) as error:
         raise _not_found(host) from error
 
 
@@ -158,28 +176,8 @@ def website_set_active(*, website: Website, is_active: bool) -> Website:
 @transaction.atomic
 def website_delete(*, website: Website) -> None:
     """Delete a website with all its audits, pages, findings, reports and their PDF files."""
-    report_files_delete_on_commit(reports=SEOReport.objects.filter(scan__website=website))
+    report_pdfs_delete_on_commit(reports=SEOReport.objects.filter(scan__website=website))
     website.delete()
-
-
-def report_files_delete_on_commit(*, reports: QuerySet[SEOReport]) -> None:
-    """Rows cascade, stored files do not: delete the reports' PDFs once the rows are gone.
-
-    Call it inside the transaction that deletes the rows, before deleting them.
-    """
-    names = [name for name in reports.exclude(pdf_file="").values_list("pdf_file", flat=True)]
-    if names:
-        transaction.on_commit(lambda: _storage_delete(names))
-
-
-def _storage_delete(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    for name in names:
-        try:
-            default_storage.delete(name)
-        except Exception:
-            logger.exception("could not delete report file %s", name)
 
 
 def website_scan_start(
@@ -195,10 +193,7 @@ def website_scan_start(
     Raises ValidationError (deactivated, already running) or QuotaExceeded.
     """
     if SEOScan.objects.filter(website=website, status__in=SEOScan.ACTIVE_STATUSES).exists():
-        raise ValidationError(
-            _("An audit of this website is already running. Wait for it to finish or cancel it."),
-            code="already_running",
-        )
+        raise ScanAlreadyRunning()
     return scan_start(
         user=user,
         website=website,

@@ -1,6 +1,6 @@
 """Set up the Wagtail page tree: locales, the root, the EN home page and its NL translation.
 
-Idempotent: bootstrap_demo, a redeploy and the test database setup all call the same code.
+Idempotent: bootstrap_site (every deploy and start) and the test fixtures call the same code.
 """
 
 from django.conf import settings

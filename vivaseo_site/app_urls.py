@@ -70,4 +70,20 @@ urlpatterns = [
     path("account/", account_views.account_profile, name="account"),
     path("account/schedule/", account_views.account_schedule, name="account_schedule"),
     path("account/delete/", account_views.account_delete, name="account_delete"),
+    path(
+        "account/notification-email/resend/",
+        account_views.notification_email_resend,
+        name="notification_email_resend",
+    ),
+    path(
+        "account/notification-email/cancel/",
+        account_views.notification_email_cancel,
+        name="notification_email_cancel",
+    ),
+    # Signed out too: the link is followed from the notification address's mailbox.
+    path(
+        "account/notification-email/confirm/<str:token>/",
+        account_views.notification_email_confirm,
+        name="notification_email_confirm",
+    ),
 ]

@@ -6,7 +6,8 @@ from celery import Celery, signals
 
 from vivaseo_site import broker  # noqa: F401  (registers the embedded "vivafs://" transport)
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vivaseo_site.settings.dev")
+# Unset means a container: production settings, as in manage.py (never dev's debug and key).
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vivaseo_site.settings.production")
 
 app = Celery("vivaseo")
 app.config_from_object("django.conf:settings", namespace="CELERY")

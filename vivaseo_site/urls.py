@@ -37,3 +37,5 @@ urlpatterns += i18n_patterns(
 
 handler404 = "vivaseo_site.core.views.page_not_found"
 handler500 = "vivaseo_site.core.views.server_error"
+# Not a Django handler: allauth's rate limits render it (allauth.core.internal.ratelimit).
+handler429 = "vivaseo_site.core.views.too_many_requests"

@@ -140,12 +140,32 @@ def test_oversized_social_tags_on_the_start_page_still_make_a_report(customer):
     assert scan.report.og_image == image[:2048] and len(scan.report.twitter_card) == 50
 
 
-def test_unreachable_site_fails_with_a_clear_message_and_refunds(customer):
+def test_unreachable_site_fails_with_a_clear_message_and_is_not_refunded(customer):
+    """The site's doing, not ours: the free audit is spent (else a site could make itself
+    free to audit by refusing the first request)."""
     website = Website.objects.create(user=customer, url="http://127.0.0.1:9/", name="Down")
     scan = scan_start(user=customer, website=website)
     scan = scan_run(scan_id=scan.pk)
     assert scan.status == SEOScan.Status.FAILED
+    assert scan.failure == SEOScan.Failure.SITE
     assert "We could not load http://127.0.0.1:9/" in scan.error_message
+    customer.refresh_from_db()
+    assert customer.free_usage == 4
+
+
+def test_a_failure_on_our_side_fails_the_audit_and_refunds(customer, site, monkeypatch):
+    """Our bug (here: scoring raises after a real crawl) costs the customer nothing."""
+
+    def broken_scoring(**kwargs):
+        raise ZeroDivisionError("a bug of ours")
+
+    monkeypatch.setattr("audits.services.scan_scores", broken_scoring)
+    scan = scan_start(user=customer, website=website_for(customer, site.url))
+    scan = scan_run(scan_id=scan.pk)
+    assert scan.status == SEOScan.Status.FAILED
+    assert scan.failure == SEOScan.Failure.INTERNAL
+    assert "on our side" in scan.error_message and "ZeroDivisionError" in scan.error_message
+    assert PageResult.objects.filter(scan=scan).count() >= 5  # it crawled before it broke
     customer.refresh_from_db()
     assert customer.free_usage == 5
 
@@ -174,7 +194,7 @@ def test_stuck_scans_are_retried_once_then_failed_with_a_message(
         status=SEOScan.Status.PROCESSING, heartbeat_at=stale, attempts=1
     )
     with django_capture_on_commit_callbacks() as callbacks:
-        assert scans_recover_stuck() == {"retried": 1, "failed": 0}
+        assert scans_recover_stuck() == {"retried": 1, "failed": 0, "requeued": 0}
     assert len(callbacks) == 1
     # The retry claims it again and finishes it.
     assert scan_run(scan_id=scan.pk).status == SEOScan.Status.COMPLETED
@@ -183,10 +203,15 @@ def test_stuck_scans_are_retried_once_then_failed_with_a_message(
     SEOScan.objects.filter(pk=second.pk).update(
         status=SEOScan.Status.PROCESSING, heartbeat_at=stale, attempts=2
     )
-    assert scans_recover_stuck() == {"retried": 0, "failed": 1}
+    customer.refresh_from_db()
+    assert customer.free_usage == 3
+    assert scans_recover_stuck() == {"retried": 0, "failed": 1, "requeued": 0}
     second.refresh_from_db()
     assert second.status == SEOScan.Status.FAILED
+    assert second.failure == SEOScan.Failure.WORKER_LOST
     assert "stopped responding" in second.error_message
+    customer.refresh_from_db()
+    assert customer.free_usage == 4  # our worker died: the second audit is given back
 
 
 def test_audit_command_writes_the_json_report(site, tmp_path):
@@ -212,3 +237,18 @@ def test_audit_command_writes_the_report_in_the_language_asked_for(site, tmp_pat
         finding["check"]: finding["detail"] for finding in json.loads(out.read_text())["findings"]
     }
     assert details["document-title"] == "geen <title>-element"
+
+
+def test_a_pending_audit_whose_message_was_lost_is_queued_again_once_per_interval(
+    customer, site, django_capture_on_commit_callbacks
+):
+    scan = scan_start(user=customer, website=website_for(customer, site.url))
+    # The broker lost the message: nothing claimed the scan for longer than a worker may take.
+    lost = timezone.now() - timedelta(seconds=crawl_settings.STUCK_AFTER_SECONDS + 5)
+    SEOScan.objects.filter(pk=scan.pk).update(created=lost)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert scans_recover_stuck() == {"retried": 0, "failed": 0, "requeued": 1}
+        # The next beat tick does not flood the queue with the same scan.
+        assert scans_recover_stuck() == {"retried": 0, "failed": 0, "requeued": 0}
+    assert len(callbacks) == 1
+    assert scan_run(scan_id=scan.pk).status == SEOScan.Status.COMPLETED

@@ -95,7 +95,7 @@ def test_a_worker_killed_mid_audit_loses_nothing(make_user, celery_worker_proces
         # and the session's worker (default queue) runs it again from a clean slate.
         stale = timezone.now() - timedelta(seconds=crawl_settings.STUCK_AFTER_SECONDS + 1)
         SEOScan.objects.filter(pk=scan.pk).update(heartbeat_at=stale)
-        assert scans_recover_stuck() == {"retried": 1, "failed": 0}
+        assert scans_recover_stuck() == {"retried": 1, "failed": 0, "requeued": 0}
 
         def finished():
             """the second worker finished the audit"""

@@ -77,6 +77,7 @@ def test_schedule_form_saves_the_scan_configuration(customer_client, customer):
     assert configuration.frequency == "weekly"
     assert configuration.time_of_day == datetime.time(7, 30)
     assert configuration.notification_email == "team@example.com"
+    assert configuration.notification_email_pending  # until the link is followed
     assert configuration.email_notifications is False  # unticked
 
 
@@ -86,10 +87,12 @@ def test_account_page_links_to_email_and_password_changes(customer_client):
     assert 'href="/en/accounts/password/change/"' in page
 
 
-def test_delete_account_needs_the_email_address_typed(customer_client, customer):
-    response = customer_client.post("/en/app/account/delete/", {"email": "wrong@example.com"})
-    assert "That is not the email address of this account." in response.content.decode()
+def test_delete_account_needs_the_current_password(customer_client, customer):
+    response = customer_client.post("/en/app/account/delete/", {"password": "not-my-password"})
+    assert response.status_code == 200
+    assert "That is not your current password, so nothing was deleted." in response.content.decode()
     assert User.objects.filter(pk=customer.pk).exists()
+    assert customer_client.get("/en/app/").status_code == 200  # still signed in
 
 
 def test_delete_account_removes_every_row_and_signs_out(customer_client, customer, intruder):
@@ -98,12 +101,13 @@ def test_delete_account_removes_every_row_and_signs_out(customer_client, custome
     TicketFactory(user=customer)
     EmailLog.objects.create(user=customer, to_email=customer.email, subject="Hi")
     ReportFactory(scan__website__user=intruder)
-    response = customer_client.post("/en/app/account/delete/", {"email": "OWNER@example.com"})
+    response = customer_client.post("/en/app/account/delete/", {"password": customer.raw_password})
     assert response["Location"] == "/en/"
     assert not User.objects.filter(pk=customer.pk).exists()
     assert not EmailAddress.objects.filter(email=customer.email).exists()
     assert Website.objects.get().user == intruder
     assert SEOScan.objects.get().user == intruder
     assert not Notification.objects.exists() and not SupportTicket.objects.exists()
-    assert EmailLog.objects.get().user is None
+    log = EmailLog.objects.get()
+    assert (log.user, log.to_email, log.subject) == (None, "", "")
     assert customer_client.get("/en/app/").status_code == 302  # signed out

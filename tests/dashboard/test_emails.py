@@ -155,11 +155,65 @@ def test_no_audit_emails_when_the_user_turned_them_off(customer):
     assert mail.outbox == [] and not EmailLog.objects.exists()
 
 
-def test_audit_emails_go_to_the_notification_address_when_set(customer):
-    customer.scan_configuration.notification_email = "seo-team@example.com"
-    customer.scan_configuration.save()
+def test_audit_emails_go_to_the_notification_address_once_confirmed(customer):
+    configuration = customer.scan_configuration
+    configuration.notification_email = "seo-team@example.com"
+    configuration.notification_email_verified = "SEO-team@example.com"
+    configuration.save()
     notify_scan_finished(scan_id=_completed(customer).pk)
     assert mail.outbox[0].to == ["seo-team@example.com"]
+
+
+def test_audit_emails_never_go_to_an_unconfirmed_notification_address(customer):
+    """The relay: anyone could type a stranger's address and have our emails, with their
+    website's name in the subject, sent there. Set directly, as the admin or a shell would."""
+    configuration = customer.scan_configuration
+    configuration.notification_email = "victim@example.com"
+    configuration.notification_email_verified = "old-team@example.com"  # a different address
+    configuration.save()
+    notify_scan_finished(scan_id=_completed(customer).pk)
+    assert [message.to for message in mail.outbox] == [[customer.email]]
+    assert not EmailLog.objects.filter(to_email="victim@example.com").exists()
+
+
+def test_no_audit_email_without_a_verified_account_address(make_user):
+    from allauth.account.models import EmailAddress
+
+    user = make_user(email="unverified@example.com")
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    assert notify_scan_finished(scan_id=_completed(user).pk) is not None  # in the dashboard
+    assert mail.outbox == [] and not EmailLog.objects.exists()
+
+
+def test_audit_emails_are_capped_per_user_per_day(customer, intruder, eager_tasks, settings):
+    """Over the cap nothing is sent, the log says why, and the dashboard still tells."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vivaseo_site.notifications.tasks import notify_scan_finished as task
+
+    settings.VIVASEO_AUDIT_EMAILS_PER_DAY = 2
+    for _ in range(3):
+        task.delay(_completed(customer).pk)
+    task.delay(_completed(intruder).pk)  # a cap per user, not for everyone
+    assert Notification.objects.filter(user=customer).count() == 3
+    assert [message.to for message in mail.outbox] == [[customer.email]] * 2 + [[intruder.email]]
+    sent, skipped = (
+        EmailLog.objects.filter(user=customer, status=status)
+        for status in (EmailLog.Status.SENT, EmailLog.Status.SKIPPED)
+    )
+    assert sent.count() == 2
+    log = skipped.get()
+    assert (log.template, log.to_email) == ("audit_complete", customer.email)
+    assert log.subject == "Your audit of Bakery is ready: 72/100"
+    assert log.error_message == "Daily limit reached: 2 audit emails per user in 24 hours."
+    assert log.sent_at is None
+
+    # A day later the cap has room again: only the last 24 hours count.
+    sent.update(created=timezone.now() - timedelta(hours=25))
+    task.delay(_completed(customer).pk)
+    assert len(mail.outbox) == 4 and mail.outbox[-1].to == [customer.email]
 
 
 def test_notify_task_takes_an_id(customer, eager_tasks):

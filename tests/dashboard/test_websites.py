@@ -1,8 +1,14 @@
 """Websites: the services behind the dashboard pages, and the pages themselves."""
 
+import contextlib
+import threading
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from audits.dns_resolver import nameserver_parse
 from audits.models import SEOScan, Website
 from audits.websites import (
     website_address_check,
@@ -12,6 +18,7 @@ from audits.websites import (
     website_set_active,
     website_update,
 )
+from tests.dns_server import DnsServer
 
 from .factories import ReportFactory, ScanFactory, WebsiteFactory
 
@@ -62,27 +69,91 @@ def test_website_create_refuses_a_cloud_metadata_address(customer):
     assert error.value.code == "unsafe_address"
 
 
-def test_an_address_that_does_not_resolve_is_not_found(monkeypatch):
-    async def no_answer(host, port, **kwargs):
-        raise OSError(-2, "Name or service not known")
+@pytest.fixture
+def dns_server(settings):
+    """Website lookups go to a DNS server the test runs on 127.0.0.1 (real UDP queries)."""
+    with contextlib.ExitStack() as servers:
 
-    monkeypatch.setattr("audits.websites.resolve_and_vet", no_answer)
+        def _serve(records=None, *, silent=False) -> DnsServer:
+            server = servers.enter_context(DnsServer(records, silent=silent))
+            settings.VIVASEO_DNS_NAMESERVERS = [server.address]
+            return server
+
+        yield _serve
+
+
+def test_address_check_vets_the_addresses_dns_answers(dns_server):
+    server = dns_server(
+        {
+            "shop.example": ["93.184.215.14", "2606:2800:21f:cb07:6820:80da:af6b:8b2c"],
+            "intranet.example": ["10.0.0.5"],
+            "metadata.example": ["169.254.169.254"],
+            "testsite.example": ["127.0.0.1"],
+        }
+    )
+    website_address_check(url="https://shop.example/")
+    # Test settings allow 127.0.0.0/8 (VIVASEO_CRAWL_ALLOW_NETWORKS), as the crawler does.
+    website_address_check(url="http://testsite.example:8123/")
     with pytest.raises(ValidationError) as error:
-        website_address_check(url="https://no-such-site.invalid/")
+        website_address_check(url="https://intranet.example/")
+    assert error.value.code == "unsafe_address"
+    assert "intranet.example leads to 10.0.0.5" in error.value.messages[0]
+    with pytest.raises(ValidationError) as error:
+        website_address_check(url="https://metadata.example/")
+    assert error.value.code == "unsafe_address"
+    assert "shop.example AAAA" in server.queries and "shop.example A" in server.queries
+
+
+def test_an_address_that_does_not_exist_is_not_found(dns_server):
+    dns_server({"shop.example": ["93.184.215.14"]})
+    with pytest.raises(ValidationError) as error:
+        website_address_check(url="https://no-such-site.example/")
     assert error.value.code == "not_found"
     assert "could not find that address" in error.value.messages[0]
 
 
-def test_an_address_that_resolves_too_slowly_is_not_found(monkeypatch):
-    import asyncio
+def test_the_address_check_gives_up_at_its_deadline_when_dns_never_answers(dns_server):
+    server = dns_server(silent=True)
+    threads_before = set(threading.enumerate())
+    started = time.monotonic()
+    with translation.override("nl"), pytest.raises(ValidationError) as error:
+        website_address_check(url="https://slow.example/", timeout=0.5)
+    # Wall time on purpose: the deadline is about DNS not answering, not about our CPU.
+    assert time.monotonic() - started < 2.5
+    # And nothing is left behind still waiting for DNS (getaddrinfo in a thread was).
+    assert set(threading.enumerate()) <= threads_before
+    assert error.value.code == "dns_timeout"
+    assert "slow.example" in error.value.messages[0]
+    assert "naamservers antwoordden niet" in error.value.messages[0]
+    assert server.queries  # it was asked, and said nothing
 
-    async def slow(host, port, **kwargs):
-        await asyncio.sleep(5)
 
-    monkeypatch.setattr("audits.websites.resolve_and_vet", slow)
-    with pytest.raises(ValidationError) as error:
-        website_address_check(url="https://slow.example/", timeout=0.1)
-    assert error.value.code == "not_found"
+def test_add_website_page_answers_by_the_dns_deadline_when_dns_never_answers(
+    customer_client, customer, dns_server, settings
+):
+    dns_server(silent=True)
+    settings.VIVASEO_DNS_TIMEOUT = 1.0
+    started = time.monotonic()
+    response = customer_client.post("/en/app/websites/add/", {"url": "https://slow.example/"})
+    assert time.monotonic() - started < 3.0
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "We could not look up slow.example in time" in page
+    assert 'value="https://slow.example/"' in page  # the form comes back as typed
+    assert not Website.objects.exists()
+
+
+def test_dns_nameserver_setting_takes_addresses_with_or_without_a_port():
+    assert nameserver_parse("9.9.9.9").address == "9.9.9.9"
+    assert nameserver_parse("9.9.9.9").port == 53
+    assert nameserver_parse("127.0.0.1:5353").port == 5353
+    assert nameserver_parse("2620:fe::fe").address == "2620:fe::fe"
+    assert (nameserver_parse("[::1]:5353").address, nameserver_parse("[::1]:5353").port) == (
+        "::1",
+        5353,
+    )
+    with pytest.raises(ValueError, match="not a name server address"):
+        nameserver_parse("dns.example:53")
 
 
 def test_loopback_is_allowed_where_the_operator_allows_it(customer):

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django_celery_beat.models import PeriodicTask
 
-from tests.conftest import wait_for
+from tests.conftest import ARTIFACTS_DIR, wait_for
 from vivaseo_site.core.models import WorkerHeartbeat
 from vivaseo_site.core.services import PERIODIC_TASKS, periodic_tasks_sync
 from vivaseo_site.core.tasks import worker_heartbeat
@@ -19,42 +19,22 @@ from vivaseo_site.core.tasks import worker_heartbeat
 
 @pytest.mark.worker
 def test_task_queued_on_commit_runs_in_a_real_worker(transactional_db, celery_worker_process):
+    sent = []
     with transaction.atomic():
-        transaction.on_commit(worker_heartbeat.delay)
-        # Nothing is sent before the commit.
-        assert not WorkerHeartbeat.objects.exists()
+        transaction.on_commit(lambda: sent.append(worker_heartbeat.delay().id))
+        assert sent == []  # nothing is sent before the commit
 
-    def heartbeat_written():
-        """the worker wrote its heartbeat row"""
-        return WorkerHeartbeat.objects.first()
+    # The worker also writes heartbeat rows by itself (test_healthz.py), so the row alone
+    # would not prove this task ran: the worker's log names the task id.
+    log = ARTIFACTS_DIR / "celery-test-worker.log"
 
-    heartbeat = wait_for(heartbeat_written, timeout=30)
-    assert heartbeat.hostname  # the worker's host name, written by the worker process
+    def task_ran():
+        """the worker logged that it ran the task"""
+        return f"worker_heartbeat[{sent[0]}] succeeded" in log.read_text()
 
-
-@pytest.mark.worker
-def test_healthz_reports_every_component_ok_with_a_worker(
-    transactional_db, client, celery_worker_process
-):
-    response = client.get("/healthz")
-    body = response.json()
-    assert response.status_code == 200, body
-    assert body["database"]["ok"] and body["broker"]["ok"] and body["worker"]["ok"]
-    assert "test-worker@" in body["worker"]["detail"]
-
-
-def test_healthz_is_503_and_says_why_when_the_broker_is_down(db, client, monkeypatch):
-    from vivaseo_site.core import selectors
-
-    # An unreachable broker: a Redis port nothing listens on.
-    status = selectors.broker_status(url="redis://127.0.0.1:9/0")
-    assert status.ok is False
-    monkeypatch.setattr(selectors, "broker_status", lambda: status)
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    body = response.json()
-    assert body["ok"] is False and body["database"]["ok"] is True
-    assert body["worker"] == {"ok": False, "detail": "broker unreachable"}
+    wait_for(task_ran, timeout=30)
+    # Written under the worker's node name, the name /healthz shows to staff.
+    assert WorkerHeartbeat.objects.filter(hostname__startswith="test-worker@").exists()
 
 
 def test_periodic_tasks_sync_is_idempotent_and_disables_removed_ones(db, monkeypatch):

@@ -38,14 +38,18 @@ class ProfileForm(forms.Form):
 class ScheduleForm(forms.ModelForm):
     class Meta:
         model = ScanConfiguration
-        fields = list(SCAN_CONFIGURATION_FIELDS)
+        # The address is set through its own service (it has to be confirmed first).
+        fields = [*SCAN_CONFIGURATION_FIELDS, "notification_email"]
         labels = {
             "scheduled_scans_enabled": _("Audit my active websites automatically"),
             "email_notifications": _("Email me when an audit completes or fails"),
         }
         help_texts = {
             "time_of_day": _("In your time zone, for example 06:00."),
-            "notification_email": _("Leave empty to use your account's email address."),
+            "notification_email": _(
+                "Leave empty to use your account's email address. We send a new address a "
+                "link to confirm it before any audit email goes there."
+            ),
         }
         widgets = {"time_of_day": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
 
@@ -55,17 +59,24 @@ class ScheduleForm(forms.ModelForm):
 
 
 class AccountDeleteForm(forms.Form):
-    email = forms.EmailField(
-        label=_("Type your email address to confirm"),
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if email != self.user.email.lower():
-            raise forms.ValidationError(_("That is not the email address of this account."))
-        return email
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(
+                _(
+                    "That is not your current password, so nothing was deleted. Type the "
+                    "password you sign in with."
+                ),
+                code="incorrect_password",
+            )
+        return password

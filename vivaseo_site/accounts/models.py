@@ -103,7 +103,23 @@ class ScanConfiguration(TimeStampedModel):
     )
     time_of_day = models.TimeField(_("time of day"), default="06:00")
     timezone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
-    notification_email = models.EmailField(_("notification email"), blank=True)
+    notification_email = models.EmailField(
+        _("notification email"),
+        blank=True,
+        help_text=_("Where audit emails go once the address is confirmed."),
+    )
+    # The address its owner proved to be theirs (by a link, or as the account's own verified
+    # address). Audit emails go to notification_email only while it equals this one, so an
+    # address changed by any route (the admin, a shell) is pending again, never trusted.
+    notification_email_verified = models.EmailField(_("confirmed notification email"), blank=True)
+    # A fresh random value per pending address: a link carries it, confirming clears it, so a
+    # link works once and only for the address it was sent to.
+    notification_email_token = models.CharField(
+        _("notification email token"), max_length=64, blank=True, editable=False
+    )
+    notification_email_link_sent_at = models.DateTimeField(
+        _("confirmation link sent"), null=True, blank=True
+    )
     email_notifications = models.BooleanField(_("email notifications"), default=True)
 
     class Meta:
@@ -112,3 +128,13 @@ class ScanConfiguration(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user}: {self.get_frequency_display()}"
+
+    @property
+    def notification_email_confirmed(self) -> bool:
+        return bool(self.notification_email) and (
+            self.notification_email.lower() == self.notification_email_verified.lower()
+        )
+
+    @property
+    def notification_email_pending(self) -> bool:
+        return bool(self.notification_email) and not self.notification_email_confirmed

@@ -1,10 +1,24 @@
 """Writes for accounts."""
 
+import secrets
 from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
 
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from vivaseo_site.notifications.models import EmailLog
+from vivaseo_site.notifications.services import absolute_url, email_send, user_language
 
 from .models import ScanConfiguration, User
+from .selectors import user_owns_verified_email, verified_account_email
 
 
 def scan_configuration_ensure(*, user: User) -> ScanConfiguration:
@@ -50,11 +64,29 @@ DEMO_ACCOUNTS = (
 )
 
 
+class DemoAccountsRefused(Exception):
+    """The settings in use do not allow accounts whose passwords are published."""
+
+
+def demo_accounts_allowed() -> bool:
+    """Only settings/dev.py (and test, built on it) allow the demo accounts: production, and
+    any settings module added later, refuse them unless it opts in."""
+    return getattr(settings, "VIVASEO_DEMO_ACCOUNTS_ALLOWED", False)
+
+
 @transaction.atomic
 def demo_users_ensure() -> tuple[DemoAccount, ...]:
-    """The demo customer and staff user exist, can sign in, and have a verified email."""
+    """The demo customer and staff user exist, can sign in, and have a verified email.
+
+    Their passwords are in the README, so a deployment that has them has a public superuser.
+    """
     from allauth.account.models import EmailAddress
 
+    if not demo_accounts_allowed():
+        raise DemoAccountsRefused(
+            f"Demo accounts have published passwords; {settings.SETTINGS_MODULE} does not allow "
+            "them. Create the first staff account with `manage.py createsuperuser` instead."
+        )
     for account in DEMO_ACCOUNTS:
         is_staff = account.role == "staff"
         user = User.objects.filter(email=account.email).first()
@@ -71,6 +103,23 @@ def demo_users_ensure() -> tuple[DemoAccount, ...]:
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )
     return DEMO_ACCOUNTS
+
+
+@transaction.atomic
+def demo_users_lock_out() -> list[str]:
+    """Lock out demo accounts that still have their published password (older deployments
+    created them on every start); returns their emails. An account whose password was
+    changed belongs to whoever changed it and is left alone."""
+    locked = []
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(email=account.email, is_active=True).first()
+        if user is not None and user.check_password(account.password):
+            # A new password hash also ends every session signed in with the old one.
+            user.set_unusable_password()
+            user.is_active = False
+            user.save(update_fields=["password", "is_active", "modified"])
+            locked.append(account.email)
+    return locked
 
 
 @transaction.atomic
@@ -99,13 +148,15 @@ SCAN_CONFIGURATION_FIELDS = (
     "frequency",
     "time_of_day",
     "timezone",
-    "notification_email",
     "email_notifications",
 )
 
 
 def scan_configuration_update(*, user: User, **values) -> ScanConfiguration:
-    """Set the schedule and notification settings; unknown names are a programming error."""
+    """Set the schedule and notification settings; unknown names are a programming error.
+
+    The notification address is not one of them: `notification_email_change` sets it, so
+    that a new address is always confirmed before anything is sent to it."""
     unknown = set(values) - set(SCAN_CONFIGURATION_FIELDS)
     if unknown:
         raise TypeError(f"Not ScanConfiguration settings: {sorted(unknown)}")
@@ -116,12 +167,245 @@ def scan_configuration_update(*, user: User, **values) -> ScanConfiguration:
     return configuration
 
 
+# --- The notification address: confirmed by a link before anything is sent to it ----------
+
+NOTIFICATION_EMAIL_TEMPLATE = "notification_email_confirm"
+NOTIFICATION_EMAIL_SALT = "vivaseo.accounts.notification-email"
+# The link's email goes to an address nobody has confirmed yet: asking for it again waits a
+# minute, and an account gets this many a day.
+NOTIFICATION_EMAIL_RESEND_AFTER = timedelta(seconds=60)
+NOTIFICATION_EMAIL_LINKS_PER_DAY = 5
+
+
+class NotificationEmailChange(StrEnum):
+    UNCHANGED = "unchanged"
+    CLEARED = "cleared"  # audit emails go to the account's own address
+    CONFIRMED = "confirmed"  # one of the account's own verified addresses: nothing to confirm
+    LINK_SENT = "link_sent"  # pending until its owner follows the link
+
+
+def notification_email_change(*, user: User, email: str) -> NotificationEmailChange:
+    """Ask for audit emails at ``email`` ("" for the account's own address).
+
+    A new address is stored as pending and a confirmation link goes to it (raises
+    ValidationError, the address still pending, when too many links were asked for); audit
+    emails go to the account's verified address until the link is followed.
+    """
+    email = email.strip()
+    configuration = scan_configuration_ensure(user=user)
+    if email.lower() == configuration.notification_email.lower():
+        return NotificationEmailChange.UNCHANGED
+    configuration.notification_email = email
+    configuration.notification_email_token = ""
+    configuration.notification_email_link_sent_at = None
+    if not email:
+        result = NotificationEmailChange.CLEARED
+    elif user_owns_verified_email(user=user, email=email):
+        configuration.notification_email_verified = email
+        result = NotificationEmailChange.CONFIRMED
+    else:
+        configuration.notification_email_token = secrets.token_urlsafe(32)
+        result = NotificationEmailChange.LINK_SENT
+    configuration.save(
+        update_fields=[
+            "notification_email",
+            "notification_email_verified",
+            "notification_email_token",
+            "notification_email_link_sent_at",
+            "modified",
+        ]
+    )
+    if result == NotificationEmailChange.LINK_SENT:
+        notification_email_link_request(user=user)
+    return result
+
+
+@transaction.atomic
+def notification_email_link_request(*, user: User) -> None:
+    """Queue the confirmation link for the pending address (again).
+
+    Raises ValidationError when nothing is pending, when a link went out a moment ago, or
+    when the day's links are used up.
+    """
+    from .tasks import send_notification_email_link
+
+    configuration = ScanConfiguration.objects.select_for_update().get(user=user)
+    if not configuration.notification_email_pending:
+        raise ValidationError(
+            _("There is no address waiting for confirmation."), code="nothing_pending"
+        )
+    now = timezone.now()
+    sent_at = configuration.notification_email_link_sent_at
+    if sent_at and now - sent_at < NOTIFICATION_EMAIL_RESEND_AFTER:
+        raise ValidationError(
+            _("We sent a link a moment ago. Wait a minute before asking for another one."),
+            code="too_soon",
+        )
+    links_today = EmailLog.objects.filter(
+        user=user, template=NOTIFICATION_EMAIL_TEMPLATE, created__gte=now - timedelta(days=1)
+    ).count()
+    if links_today >= NOTIFICATION_EMAIL_LINKS_PER_DAY:
+        raise ValidationError(
+            _(
+                "We sent %(count)d confirmation links today already. Look for them in the spam "
+                "folder of %(email)s, or try again tomorrow."
+            )
+            % {"count": links_today, "email": configuration.notification_email},
+            code="too_many",
+        )
+    if not configuration.notification_email_token:
+        # Pending since before confirmation links existed (accounts migration 0002).
+        configuration.notification_email_token = secrets.token_urlsafe(32)
+    configuration.notification_email_link_sent_at = now
+    configuration.save(
+        update_fields=["notification_email_token", "notification_email_link_sent_at"]
+    )
+    user_id = str(user.pk)
+    transaction.on_commit(lambda: send_notification_email_link.delay(user_id))
+
+
+def _notification_email_signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=NOTIFICATION_EMAIL_SALT)
+
+
+def notification_email_link_send(*, user_id) -> EmailLog | None:
+    """Email the confirmation link to the pending address, in the owner's language.
+
+    It carries no text the customer typed (no website or first name): it goes to an address
+    nobody has confirmed, so it must be good for nothing but confirming.
+    """
+    configuration = (
+        ScanConfiguration.objects.select_related("user")
+        .filter(user_id=user_id, user__is_active=True)
+        .first()
+    )
+    if configuration is None or not configuration.notification_email_pending:
+        return None
+    if not configuration.notification_email_token:
+        return None
+    user = configuration.user
+    token = _notification_email_signer().sign_object(
+        {
+            "u": str(user.pk),
+            "e": configuration.notification_email.lower(),
+            "t": configuration.notification_email_token,
+        }
+    )
+    with translation.override(user_language(user)):
+        confirm_url = absolute_url(reverse("dashboard:notification_email_confirm", args=[token]))
+    return email_send(
+        to=configuration.notification_email,
+        template=NOTIFICATION_EMAIL_TEMPLATE,
+        context={
+            "confirm_url": confirm_url,
+            "account_email": verified_account_email(user=user) or user.email,
+            "address": configuration.notification_email,
+            "hours": settings.VIVASEO_NOTIFICATION_EMAIL_LINK_HOURS,
+        },
+        user=user,
+    )
+
+
+def notification_email_link_check(*, token: str, lock: bool = False) -> ScanConfiguration:
+    """The configuration whose pending address ``token`` confirms.
+
+    Raises ValidationError with code "expired", "used" (that address is confirmed already)
+    or "invalid" (tampered with, or replaced by a newer address).
+    """
+    max_age = timedelta(hours=settings.VIVASEO_NOTIFICATION_EMAIL_LINK_HOURS)
+    try:
+        payload = _notification_email_signer().unsign_object(token, max_age=max_age)
+    except signing.SignatureExpired:
+        raise ValidationError(
+            _("This link has expired. Ask for a new one on your Scheduled audits page."),
+            code="expired",
+        ) from None
+    except signing.BadSignature:
+        payload = None
+    configuration = None
+    if isinstance(payload, dict) and isinstance(payload.get("u"), str):
+        configurations = ScanConfiguration.objects.select_related("user")
+        if lock:
+            configurations = configurations.select_for_update(of=("self",))
+        configuration = configurations.filter(user_id=payload["u"], user__is_active=True).first()
+    if configuration is not None:
+        if payload.get("e") != configuration.notification_email.lower():
+            configuration = None
+        elif configuration.notification_email_confirmed:
+            raise ValidationError(_("This address is confirmed already."), code="used")
+        elif not configuration.notification_email_token or not secrets.compare_digest(
+            str(payload.get("t", "")), configuration.notification_email_token
+        ):
+            configuration = None
+    if configuration is None:
+        raise ValidationError(
+            _(
+                "This link no longer works. Use the newest link we sent, or ask for a new one "
+                "on your Scheduled audits page."
+            ),
+            code="invalid",
+        )
+    return configuration
+
+
+@transaction.atomic
+def notification_email_confirm(*, token: str) -> ScanConfiguration:
+    """Follow a confirmation link: its address receives audit emails from now on. Once."""
+    configuration = notification_email_link_check(token=token, lock=True)
+    configuration.notification_email_verified = configuration.notification_email
+    configuration.notification_email_token = ""
+    configuration.save(
+        update_fields=["notification_email_verified", "notification_email_token", "modified"]
+    )
+    return configuration
+
+
+def notification_email_cancel(*, user: User) -> ScanConfiguration:
+    """Forget the pending address; the last confirmed one (if any) is used again."""
+    configuration = scan_configuration_ensure(user=user)
+    if configuration.notification_email_pending:
+        configuration.notification_email = configuration.notification_email_verified
+        configuration.notification_email_token = ""
+        configuration.notification_email_link_sent_at = None
+        configuration.save(
+            update_fields=[
+                "notification_email",
+                "notification_email_token",
+                "notification_email_link_sent_at",
+                "modified",
+            ]
+        )
+    return configuration
+
+
+# --- Deleting an account ------------------------------------------------------------------
+
+
 @transaction.atomic
 def user_delete(*, user: User) -> None:
-    """Delete the account and everything it owns (websites, audits, reports and their PDF
-    files, notifications, tickets, schedules); email log rows stay, without the user."""
-    from audits.models import SEOReport
-    from audits.websites import report_files_delete_on_commit
+    """Delete the account and everything it owns: websites, audits (a running one is cancelled
+    first), reports with their PDF files in every language, notifications, tickets and
+    schedules. Email log rows stay for the counts, without user, address or subject."""
+    # accounts sits below audits (audits imports accounts.models); deleting an account is the
+    # one place where it reaches up, so these imports stay here.
+    from audits.models import SEOReport, SEOScan
+    from audits.report_files import report_pdfs_delete_on_commit
+    from audits.services import scan_cancel
 
-    report_files_delete_on_commit(reports=SEOReport.objects.filter(scan__user=user))
+    # Locked first: a worker writing pages for one of these audits waits for us, then finds
+    # its audit gone and stops; no page can slip in between collecting the rows and deleting.
+    scans = SEOScan.objects.select_for_update().filter(user=user).order_by("pk")
+    for scan in scans:
+        if scan.status in SEOScan.ACTIVE_STATUSES:
+            scan_cancel(scan=scan, user=user)
+    report_pdfs_delete_on_commit(reports=SEOReport.objects.filter(scan__user=user))
+    addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
+    configuration = ScanConfiguration.objects.filter(user=user).first()
+    if configuration is not None:
+        addresses |= {configuration.notification_email, configuration.notification_email_verified}
+    sent_to_user = Q(user=user)
+    for address in addresses - {""}:
+        sent_to_user |= Q(to_email__iexact=address)
+    # The subject names the customer's website or ticket: it goes with the address.
+    EmailLog.objects.filter(sent_to_user).update(user=None, to_email="", subject="")
     user.delete()

@@ -2,12 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet
+
+from vivaseo_site.core.viewsets import SafeExportModelViewSet
 
 from .models import ScanConfiguration
 
 
-class ScanConfigurationViewSet(ModelViewSet):
+class ScanConfigurationViewSet(SafeExportModelViewSet):
     model = ScanConfiguration
     icon = "time"
     menu_label = _("Scheduled audits")

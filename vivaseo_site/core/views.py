@@ -1,6 +1,7 @@
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.i18n import set_language as django_set_language
 
@@ -9,8 +10,22 @@ from .selectors import platform_status
 
 @never_cache
 def healthz(request):
+    """200 or 503 for anyone (load balancers, Docker's HEALTHCHECK); the details, which name
+    hosts and carry error texts, only for staff and for the token in VIVASEO_HEALTHZ_TOKEN."""
     status = platform_status()
-    return JsonResponse(status, status=200 if status["ok"] else 503)
+    code = 200 if status["ok"] else 503
+    if not _health_details_allowed(request):
+        status = {"ok": status["ok"]}
+    return JsonResponse(status, status=code)
+
+
+def _health_details_allowed(request: HttpRequest) -> bool:
+    if request.user.is_authenticated and request.user.is_staff:
+        return True
+    token = settings.VIVASEO_HEALTHZ_TOKEN
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    # An unset token never matches, not even an empty one.
+    return bool(token) and scheme.lower() == "bearer" and constant_time_compare(given, token)
 
 
 def bot(request):
@@ -26,6 +41,11 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def too_many_requests(request, exception=None):
+    """allauth's rate limits answer with this page (it looks up ``handler429`` in our urls)."""
+    return render(request, "429.html", status=429)
 
 
 def set_language(request):

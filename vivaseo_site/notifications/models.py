@@ -54,6 +54,8 @@ class EmailLog(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        # Deliberately not sent (a daily limit); error_message says why.
+        SKIPPED = "skipped", _("Skipped")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,7 +65,8 @@ class EmailLog(models.Model):
         related_name="email_logs",
         verbose_name=_("user"),
     )
-    to_email = models.EmailField(_("to"))
+    # Blank once the account is deleted: the row stays for counts, the address goes.
+    to_email = models.EmailField(_("to"), blank=True)
     subject = models.CharField(_("subject"), max_length=255)
     template = models.CharField(_("template"), max_length=100, blank=True)
     status = models.CharField(

@@ -1,10 +1,15 @@
 """Reads for notifications."""
 
-from django.db.models import QuerySet
+from datetime import timedelta
 
-from .models import Notification
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import EmailLog, Notification
 
 FILTERS = ("all", "unread", "archived")
+# The emails the daily cap (settings.VIVASEO_AUDIT_EMAILS_PER_DAY) counts.
+AUDIT_EMAIL_TEMPLATES = ("audit_complete", "audit_failed")
 
 
 def notifications_unread_count(*, user) -> int:
@@ -24,3 +29,13 @@ def notifications_for_user(*, user, show: str = "all") -> QuerySet[Notification]
 
 def notifications_recent(*, user, limit: int = 5) -> list[Notification]:
     return list(Notification.objects.filter(user=user, is_archived=False)[:limit])
+
+
+def audit_emails_sent_today(*, user) -> int:
+    """Audit emails sent for ``user`` in the last 24 hours: what the daily cap counts."""
+    return EmailLog.objects.filter(
+        user=user,
+        template__in=AUDIT_EMAIL_TEMPLATES,
+        status=EmailLog.Status.SENT,
+        created__gte=timezone.now() - timedelta(days=1),
+    ).count()

@@ -4,6 +4,9 @@
 in the recipient's language, sends through Django's email backend (anymail's Resend backend
 when ``RESEND_API_KEY`` is set) and writes an `EmailLog` row. It never raises: a failed send is
 logged and recorded, because an email must never break the audit or the request behind it.
+
+Audit emails go only to an address someone proved is theirs (`audit_email_recipient`), and at
+most ``VIVASEO_AUDIT_EMAILS_PER_DAY`` a day per user: they carry the customer's website names.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from vivaseo_site.accounts.selectors import audit_email_recipient
+
 from .models import EmailLog, Notification
+from .selectors import audit_emails_sent_today
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +95,13 @@ def email_send(
     context: dict[str, Any],
     user=None,
     language: str | None = None,
+    skip_reason: str = "",
 ) -> EmailLog:
     """Render ``emails/<template>.{subject.txt,txt,html}`` in ``language`` and send it.
 
     ``language`` defaults to the user's preferred language. Never raises: the result is the
-    `EmailLog` row, whose status says whether the backend accepted the message.
+    `EmailLog` row, whose status says whether the backend accepted the message. With a
+    ``skip_reason`` nothing is sent: the row records the email as skipped, and why.
     """
     language = language if language in LANGUAGES else user_language(user)
     context = {"user": user, "SITE_URL": settings.SITE_URL, "SITE_NAME": "VivaSEO", **context}
@@ -101,21 +109,25 @@ def email_send(
     try:
         with translation.override(language):
             subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-            text_body = render_to_string(f"emails/{template}.txt", context)
-            html_body = render_to_string(f"emails/{template}.html", context)
-        log.subject = subject[:255]
-        message = EmailMultiAlternatives(
-            subject=subject, body=text_body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
-        )
-        message.attach_alternative(html_body, "text/html")
-        message.send()
+            log.subject = subject[:255]
+            if skip_reason:
+                log.status = EmailLog.Status.SKIPPED
+                log.error_message = skip_reason
+            else:
+                text_body = render_to_string(f"emails/{template}.txt", context)
+                html_body = render_to_string(f"emails/{template}.html", context)
+        if not skip_reason:
+            message = EmailMultiAlternatives(
+                subject=subject, body=text_body, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]
+            )
+            message.attach_alternative(html_body, "text/html")
+            message.send()
+            log.status = EmailLog.Status.SENT
+            log.sent_at = timezone.now()
     except Exception as error:
         logger.exception("email %r to %s failed", template, to)
         log.status = EmailLog.Status.FAILED
         log.error_message = f"{type(error).__name__}: {error}"[:2000]
-    else:
-        log.status = EmailLog.Status.SENT
-        log.sent_at = timezone.now()
     log.save()
     return log
 
@@ -144,14 +156,15 @@ def welcome_email_send(*, user_id) -> EmailLog | None:
     )
 
 
-def _audit_email_address(user) -> str | None:
-    """Where audit emails go, or None when the user turned them off."""
-    configuration = getattr(user, "scan_configuration", None)
-    if configuration is None:
-        return user.email
-    if not configuration.email_notifications:
-        return None
-    return configuration.notification_email or user.email
+def _audit_email_skip_reason(user) -> str:
+    limit = settings.VIVASEO_AUDIT_EMAILS_PER_DAY
+    if audit_emails_sent_today(user=user) >= limit:
+        # For staff reading the email log: in the site's language, whoever the email was for.
+        with translation.override(settings.LANGUAGE_CODE):
+            return _("Daily limit reached: %(limit)d audit emails per user in 24 hours.") % {
+                "limit": limit
+            }
+    return ""
 
 
 def notify_scan_finished(*, scan_id: int) -> Notification | None:
@@ -215,7 +228,7 @@ def notify_scan_finished(*, scan_id: int) -> Notification | None:
             priority=priority,
             metadata={"scan_id": scan.pk, "website_id": scan.website_id},
         )
-    address = _audit_email_address(user)
+    address = audit_email_recipient(user=user)
     if address:
         email_send(
             to=address,
@@ -228,5 +241,6 @@ def notify_scan_finished(*, scan_id: int) -> Notification | None:
             },
             user=user,
             language=language,
+            skip_reason=_audit_email_skip_reason(user),
         )
     return notification

@@ -123,6 +123,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Fail in seconds when PostgreSQL is unreachable instead of waiting out TCP (minutes): a
+    # request, and /healthz, then says so. ?connect_timeout= in DATABASE_URL takes precedence.
+    # https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNECT-CONNECT-TIMEOUT
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, shared by web and worker processes ---------------------------------------------
@@ -174,6 +180,35 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 
+# --- Rate limits and the proxy in front (hardening: web tier) --------------------------------
+# How many proxies of ours append to X-Forwarded-For: allauth's per-IP limits take the client's
+# address that many entries from the right. 0 (no proxy) by default; 1 behind the TLS proxy of
+# docs/deploy.md. Never more than you run: entries further left are the client's to forge.
+# https://docs.allauth.org/en/latest/common/configuration.html
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+# Our own write actions, per signed-in user, counted in the cache above (django-ratelimit;
+# rates read "20/h", "5/10m"). https://django-ratelimit.readthedocs.io/en/stable/rates.html
+RATELIMIT_USE_CACHE = "default"
+VIVASEO_RATE_LIMITS = {
+    "website_add": env.str("VIVASEO_RATE_LIMIT_WEBSITE_ADD", default="20/h"),
+    "scan_start": env.str("VIVASEO_RATE_LIMIT_SCAN_START", default="30/h"),
+    "ticket_create": env.str("VIVASEO_RATE_LIMIT_TICKET_CREATE", default="5/h"),
+    "notification_email_change": env.str("VIVASEO_RATE_LIMIT_NOTIFICATION_EMAIL", default="5/h"),
+}
+
+# --- Health and DNS (hardening: web tier) ----------------------------------------------------
+# /healthz gives everyone ok / not ok; staff, and callers sending "Authorization: Bearer
+# <token>", also get each component's detail. Empty: no token is accepted.
+VIVASEO_HEALTHZ_TOKEN = env.str("VIVASEO_HEALTHZ_TOKEN", default="")
+# Beat saves its schedule after every send, so /healthz sees beat's last send within a minute
+# (django-celery-beat's last_run_at; Celery's default saves every 3 minutes).
+CELERY_BEAT_SYNC_EVERY = 1
+# Adding a website looks its host up with this deadline in seconds, whatever DNS does.
+VIVASEO_DNS_TIMEOUT = env.float("VIVASEO_DNS_TIMEOUT", default=2.0)
+# Name servers for that lookup ("9.9.9.9", "[2620:fe::fe]:53", "127.0.0.1:5353");
+# empty: the system's (/etc/resolv.conf).
+VIVASEO_DNS_NAMESERVERS = env.list("VIVASEO_DNS_NAMESERVERS", default=[])
+
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
@@ -215,6 +250,14 @@ if RESEND_API_KEY:
     ANYMAIL = {"RESEND_API_KEY": RESEND_API_KEY}
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Audit emails (hardening: email relay) -------------------------------------------------
+# At most this many audit emails (complete / failed) per user in any 24 hours; the rest are
+# logged as skipped and still shown in the dashboard. Keeps a customer's website names from
+# being relayed in bulk, even to addresses they confirmed.
+VIVASEO_AUDIT_EMAILS_PER_DAY = env.int("VIVASEO_AUDIT_EMAILS_PER_DAY", default=20)
+# How long the link that confirms a new notification address works.
+VIVASEO_NOTIFICATION_EMAIL_LINK_HOURS = env.int("VIVASEO_NOTIFICATION_EMAIL_LINK_HOURS", default=72)
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "VivaSEO"
@@ -259,6 +302,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # An audit's fetching and parsing run in a forked process of their own, beside the database
 # writes (audits/engine/crawl_process.py); False keeps them in a thread of the same process.
 VIVASEO_CRAWL_IN_PROCESS = env.bool("VIVASEO_CRAWL_IN_PROCESS", default=True)
+# (hardening: chromium) Audits that render JavaScript go to this queue when it is set, for
+# render workers of their own (docs/deploy.md); empty: the default queue, like every task.
+# https://docs.celeryq.dev/en/stable/userguide/routing.html#routers
+VIVASEO_RENDER_QUEUE = env.str("VIVASEO_RENDER_QUEUE", default="")
+CELERY_TASK_ROUTES = ["audits.routing.scan_task_route"]
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 

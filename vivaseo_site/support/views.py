@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from vivaseo_site.core.ratelimits import action_rate_limit
 from vivaseo_site.dashboard import customer_view, paginate
 
 from . import services
@@ -30,17 +31,25 @@ def ticket_create(request):
     if scan_id := request.GET.get("scan"):
         initial["scan"] = scan_id
     form = TicketForm(request.POST or None, user=request.user, initial=initial)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            ticket = services.ticket_create(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error("scan", error)
+        if limited := action_rate_limit(request=request, action="ticket_create"):
+            # The form comes back filled in, so the question is not lost.
+            messages.error(request, limited)
+            status = 429
         else:
-            messages.success(
-                request, _("Thanks, we received your question and will reply by email.")
-            )
-            return redirect("dashboard:ticket_detail", pk=ticket.pk)
-    return render(request, "dashboard/support/new.html", {"form": form, "nav": "support"})
+            try:
+                ticket = services.ticket_create(user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error("scan", error)
+            else:
+                messages.success(
+                    request, _("Thanks, we received your question and will reply by email.")
+                )
+                return redirect("dashboard:ticket_detail", pk=ticket.pk)
+    return render(
+        request, "dashboard/support/new.html", {"form": form, "nav": "support"}, status=status
+    )
 
 
 @customer_view

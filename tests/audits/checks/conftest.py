@@ -20,10 +20,13 @@ def scan(make_user) -> SEOScan:
 
 @pytest.fixture
 def new_scan(scan):
-    """Another scan of the same website, for comparing scores."""
+    """Another scan of the same website, for comparing scores (finished: a website has at
+    most one running audit)."""
 
     def create() -> SEOScan:
-        return SEOScan.objects.create(website=scan.website, user=scan.user, url=scan.url)
+        return SEOScan.objects.create(
+            website=scan.website, user=scan.user, url=scan.url, status=SEOScan.Status.COMPLETED
+        )
 
     return create
 
