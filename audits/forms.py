@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .websites import MAX_PAGES_CHOICES
+from audits.services.websites import MAX_PAGES_CHOICES
 
 
 class WebsiteAddForm(forms.Form):

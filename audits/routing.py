@@ -10,9 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
-from .models import SEOScan
-
-RUN_SCAN_TASK = "audits.run_scan"
+from audits import task_names
+from audits.models import SEOScan
 
 
 def scan_task_route(
@@ -26,7 +25,7 @@ def scan_task_route(
     query per queued scan, and none while the setting is unset.
     """
     queue = settings.VIVASEO_RENDER_QUEUE
-    if not queue or name != RUN_SCAN_TASK:
+    if not queue or name != task_names.RUN_SCAN:
         return None
     scan_id = args[0] if args else kwargs.get("scan_id")
     if SEOScan.objects.filter(pk=scan_id, render_js=True).exists():

@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q
 
 from audits.checks.registry import Check, all_checks, get_check
 from audits.models import Finding, PageResult, SEOScan, url_digest
-from audits.ranking import scan_failing_checks
+from audits.selectors.ranking import scan_failing_checks
 from audits.vocabulary import Category, Severity
 
 SEVERITY_FACTORS: Final = {Severity.CRITICAL: 4, Severity.WARNING: 2, Severity.NOTICE: 1}
@@ -117,7 +117,7 @@ def scan_scores(
 
 
 def recommendations_build(*, scan: SEOScan, language: str = "en") -> list[dict[str, Any]]:
-    """One recommendation per failing check, in the one ranking (audits.ranking), with its
+    """One recommendation per failing check, in the one ranking (audits.selectors.ranking), with its
     texts in ``language`` (en or nl) and a few affected URLs or site-wide details."""
     items = []
     for failing in scan_failing_checks(scan=scan):

@@ -394,7 +394,7 @@ def run_audit(
 def audit_pipeline_ready(settings: str) -> tuple[bool, str]:
     """Whether `manage.py audit` can run yet (the pipeline is still being written)."""
     probe = (
-        "import django; django.setup(); import audits.services; "
+        "import django; django.setup(); import audits.services.scans; "
         "from audits.management.commands import audit"
     )
     with tempfile.TemporaryDirectory(prefix="vivaseo-bench-") as var_dir:

@@ -162,7 +162,7 @@ def ours_main(urls: list[str]) -> int:
 
     from audits.checks.registry import all_checks
     from audits.models import Finding, PageResult, SEOScan, Website
-    from audits.services import scan_run
+    from audits.services.scans import scan_run
 
     lighthouse_ids = [check.id for check in all_checks() if check.lighthouse]
 

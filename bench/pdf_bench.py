@@ -125,7 +125,7 @@ def build_scan(*, pages: int, findings: int, seed: int = 4):
     from audits import scoring
     from audits.checks.registry import get_check
     from audits.models import Finding, PageResult, SEOScan, Website, url_digest
-    from audits.services import report_write
+    from audits.services.scans import report_write
     from vivaseo_site.accounts.services import user_create
 
     rng = random.Random(seed)
@@ -276,7 +276,7 @@ def main() -> None:
             Path(var_dir).mkdir(parents=True, exist_ok=True)
             django_setup(var_dir)
         from audits.models import Finding, SEOScan
-        from audits.pdf import report_pdf_render
+        from audits.services.pdf import report_pdf_render
 
         if reuse:
             scan = SEOScan.objects.filter(pages_crawled=args.pages).latest("id")

@@ -6,7 +6,10 @@ else's id is a 404 whatever the method.
 
 from django.urls import path
 
-from audits import views_dashboard, views_report, views_scans, views_websites
+from audits.views import dashboard as views_dashboard
+from audits.views import report as views_report
+from audits.views import scans as views_scans
+from audits.views import websites as views_websites
 from vivaseo_site.accounts import views as account_views
 from vivaseo_site.notifications import views as notification_views
 from vivaseo_site.support import views as support_views

@@ -7,12 +7,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from audits.views import bot as bot_views
 from vivaseo_site.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     # VivaSEOBot's user agent links here (no language prefix: the address is in every request).
-    path("bot", core_views.bot, name="bot"),
+    path("bot", bot_views.bot, name="bot"),
     # Staff sign in through allauth (rate limits, verification); Wagtail's own form is unused.
     path(
         "admin/login/",

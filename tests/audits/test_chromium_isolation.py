@@ -348,7 +348,7 @@ def test_render_audits_go_to_the_render_queue_only_when_one_is_set(
     settings, make_user, django_capture_on_commit_callbacks
 ):
     from audits.models import Website
-    from audits.services import scan_start
+    from audits.services.scans import scan_start
     from vivaseo_site.celery import app
 
     customer = make_user()

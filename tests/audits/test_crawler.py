@@ -4,10 +4,21 @@ Every test runs twice: with the crawl in a thread (CrawlRunner) and in a forked 
 (ProcessCrawlRunner, what audits use); both must record exactly the same things.
 """
 
+import socket
+import time
+
 import pytest
 
+from audits.engine import crawler as crawler_module
 from audits.engine.crawl_process import ProcessCrawlRunner
-from audits.engine.crawler import CrawlRunner, CrawlSettings, FinishReason
+from audits.engine.crawler import (
+    MAX_ORIGINS,
+    CrawlRunner,
+    CrawlSettings,
+    FinishReason,
+    frontier_limit,
+    record_weight,
+)
 from tests.sites import Page, SiteServer, html, redirect
 
 UA = "VivaSEOBot/test (+http://testserver/bot)"
@@ -116,8 +127,6 @@ def test_politeness_delay_spaces_requests(crawl):
     pages = {"/": Page(html("Home", body=links("/1", "/2", "/3")))}
     pages |= {f"/{i}": Page(html(str(i))) for i in range(1, 4)}
     with SiteServer(pages) as site:
-        import time
-
         started = time.monotonic()
         found, _outcome = crawl(site.url, delay_seconds=0.3, concurrency=4)
         assert len(found) == 4
@@ -143,6 +152,95 @@ def test_hostile_and_broken_pages_never_crash_the_crawl(crawl):
     assert found["/huge"].fetch.truncated
     assert found["/pdf"].facts is None and found["/pdf"].fetch.content_type == "application/pdf"
     assert found["/nested"].facts.title == "Nested"
+
+
+def test_a_page_too_complex_to_analyse_is_recorded_so_and_the_crawl_goes_on(crawl):
+    pages = {
+        "/": Page(html("Home", body=links("/complex", "/fine"))),
+        "/complex": Page(html("Complex", body="<p>x" * 250_000 + links("/behind"))),
+        "/fine": Page(html("Fine")),
+    }
+    with SiteServer(pages) as site:
+        found, outcome = crawl(site.url)
+    assert outcome.finished_because == FinishReason.COMPLETED
+    assert set(found) == {"/", "/complex", "/fine"}
+    assert found["/complex"].facts.too_complex and found["/complex"].fetch.status_code == 200
+    assert found["/fine"].facts.title == "Fine"
+
+
+def test_urls_over_the_length_cap_are_counted_per_page_not_queued(crawl):
+    base = "/" + "A" * 100_000 + "/"
+    pages = {
+        "/": Page(html("Home", head=f'<base href="{base}">', body=links("x1", "x2", "/fine"))),
+        "/fine": Page(html("Fine", body=links("/" + "b" * 3_000))),
+    }
+    with SiteServer(pages) as site:
+        found, outcome = crawl(site.url)
+        assert not [path for path in site.requests if len(path) > 2_048]
+    assert set(found) == {"/", "/fine"}
+    assert outcome.site_facts(start_url=site.url + "/", user_agent=UA)["urls_too_long"] == {
+        "pages": [[site.url + "/", 2], [site.url + "/fine", 1]],
+        "page_count": 2,
+        "total": 3,
+    }
+
+
+def test_the_frontier_is_capped_and_what_did_not_fit_is_counted(crawl):
+    pages = {"/": Page(html("Home", body=links(*[f"/p{i}" for i in range(3_000)])))}
+    with SiteServer(pages) as site:
+        found, outcome = crawl(site.url, max_pages=5, concurrency=2)
+    assert frontier_limit(5) == 1_000
+    assert outcome.urls_not_queued == 2_000
+    assert outcome.finished_because == FinishReason.MAX_PAGES and len(found) == 5
+
+
+def test_urls_robots_txt_disallows_are_recorded_up_to_max_pages(crawl):
+    pages = {
+        "/": Page(html("Home", body=links(*[f"/private/{i}" for i in range(50)], "/a"))),
+        "/a": Page(html("A")),
+        "/robots.txt": Page("User-agent: *\nDisallow: /private/\n", content_type="text/plain"),
+    }
+    with SiteServer(pages) as site:
+        found, _outcome = crawl(site.url, max_pages=5, concurrency=2)
+    blocked = [record for record in found.values() if record.blocked_by_robots]
+    assert len(blocked) == 5
+    assert found["/a"].facts.title == "A"  # the crawl went on past them
+
+
+def test_one_crawl_reaches_a_bounded_number_of_origins(crawl):
+    # Every port of the site's host is "the same site"; each origin costs a robots.txt.
+    sockets = [socket.create_server(("127.0.0.1", 0)) for _ in range(MAX_ORIGINS + 20)]
+    ports = [listener.getsockname()[1] for listener in sockets]
+    for listener in sockets:
+        listener.close()  # nothing listens there any more: connections are refused at once
+    with SiteServer({}) as site:
+        site.pages["/"] = Page(
+            html("Home", body=links(*[f"http://127.0.0.1:{port}/" for port in ports]))
+        )
+        found, outcome = crawl(site.url, request_timeout_seconds=5)
+    assert len(found) == MAX_ORIGINS  # the site's own origin and 31 others
+    assert outcome.urls_not_queued == len(ports) - (MAX_ORIGINS - 1)
+
+
+def test_pages_wait_for_a_slow_caller_by_the_links_they_carry(monkeypatch):
+    # 20 pages of 1,000 links each (~250 KB a record) into a queue that holds ~400 KB.
+    monkeypatch.setattr(crawler_module, "QUEUED_WEIGHT", 400_000)
+    many = links(*[f"/page/{i}/with/a/longer/path/to/weigh/more" for i in range(1_000)])
+    pages = {"/": Page(html("Home", body=links(*[f"/p{i}" for i in range(20)]) + many))}
+    pages |= {f"/p{i}": Page(html(f"P{i}", body=many)) for i in range(20)}
+    with SiteServer(pages) as site:
+        settings = CrawlSettings(start_url=site.url + "/", user_agent=UA, max_pages=21)
+        runner = CrawlRunner(settings)
+        held = []
+        for record in runner.records(poll_seconds=0.1):
+            if record is not None:
+                assert 200_000 < record_weight(record) < 400_000
+                held.append((runner._queue.qsize(), runner._queued_weight))
+                time.sleep(0.05)  # a slow database
+    assert len(held) == 21
+    # Without the bound the crawl (~0.3 s) would have queued most of the pages meanwhile.
+    assert max(size for size, _weight in held) <= 1
+    assert max(weight for _size, weight in held) <= 400_000
 
 
 def test_the_charset_the_server_sends_decodes_the_page(crawl):

@@ -8,7 +8,7 @@ JSON-LD) cannot be encoded as UTF-8 by either database driver. CI runs these on 
 import pytest
 
 from audits.models import Finding, PageResult, SEOReport, SEOScan, Website
-from audits.services import scan_run, scan_start
+from audits.services.scans import scan_run, scan_start
 from tests.sites import Page, SiteServer, html
 
 pytestmark = pytest.mark.django_db

@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from audits import crawl_settings
 from audits.models import SEOScan, Website
-from audits.scheduling import scheduled_scans_queue
-from audits.services import ScanAlreadyRunning, scan_start, scans_recover_stuck
+from audits.services.scans import ScanAlreadyRunning, scan_start, scans_recover_stuck
+from audits.services.scheduling import scheduled_scans_queue
 from tests.conftest import wait_for
 
 AMS = ZoneInfo("Europe/Amsterdam")

@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from audits import crawl_settings
 from audits.models import Finding, PageResult, SEOReport, SEOScan, Website
-from audits.services import QuotaExceeded, scan_cancel, scan_run, scan_start, scans_recover_stuck
+from audits.services.scans import (
+    QuotaExceeded,
+    scan_cancel,
+    scan_run,
+    scan_start,
+    scans_recover_stuck,
+)
 from tests.sites import Page, SiteServer, html, redirect
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +165,7 @@ def test_a_failure_on_our_side_fails_the_audit_and_refunds(customer, site, monke
     def broken_scoring(**kwargs):
         raise ZeroDivisionError("a bug of ours")
 
-    monkeypatch.setattr("audits.services.scan_scores", broken_scoring)
+    monkeypatch.setattr("audits.services.scans.scan_scores", broken_scoring)
     scan = scan_start(user=customer, website=website_for(customer, site.url))
     scan = scan_run(scan_id=scan.pk)
     assert scan.status == SEOScan.Status.FAILED

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from audits import crawl_settings
 from audits.models import PageResult, SEOScan, Website
-from audits.services import scan_start, scans_recover_stuck
+from audits.services.scans import scan_start, scans_recover_stuck
 from tests.conftest import start_celery_worker, stop_celery_worker, wait_for
 from tests.sites import Page, SiteServer, html
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from audits.models import SEOScan, Website
-from audits.scheduling import latest_slot, scheduled_scans_queue
+from audits.services.scheduling import latest_slot, scheduled_scans_queue
 from vivaseo_site.accounts.models import ScanConfiguration
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ def customer_client(client, customer):
 @pytest.fixture
 def no_address_check(monkeypatch):
     """Tests that add example.com addresses do not ask DNS."""
-    monkeypatch.setattr("audits.websites.website_address_check", lambda **kwargs: None)
+    monkeypatch.setattr("audits.services.websites.website_address_check", lambda **kwargs: None)
 
 
 @pytest.fixture
@@ -49,7 +49,7 @@ def shop():
 def run_audit(customer):
     """Audit a served site with the real pipeline, in this process; returns the scan."""
     from audits.models import Website
-    from audits.services import scan_run, scan_start
+    from audits.services.scans import scan_run, scan_start
 
     def _run_audit(server, *, user=None, **scan_fields):
         user = user or customer

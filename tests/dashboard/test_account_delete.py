@@ -14,9 +14,9 @@ from django.db import connection
 from django.test import override_settings
 
 from audits.models import PageResult, SEOReport, SEOScan, Website
-from audits.pdf import report_pdf_cache_key
-from audits.pdf_tasks import render_report_pdf
-from audits.services import scan_run
+from audits.services.pdf import report_pdf_cache_key
+from audits.services.scans import scan_run
+from audits.tasks import render_report_pdf
 from tests.conftest import wait_for
 from tests.sites import Page, SiteServer, html
 from vivaseo_site.accounts.models import User

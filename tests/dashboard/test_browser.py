@@ -5,9 +5,10 @@ import re
 import pytest
 
 from audits.models import SEOScan, Website
+from audits.services.announcements import scan_finished_announce
 from tests.conftest import screenshot
 from tests.sites import Page, SiteServer, html
-from vivaseo_site.notifications.services import notification_create, notify_scan_finished
+from vivaseo_site.notifications.services import notification_create
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -91,7 +92,7 @@ def test_customer_journey_through_the_dashboard(
     shoot(page, "dashboard-websites")
 
     # The pipeline's last step announces the audit; the header badge and the centre show it.
-    notify_scan_finished(scan_id=scan.pk)
+    scan_finished_announce(scan_id=scan.pk)
     notification_create(
         user=user,
         kind="system",

@@ -6,8 +6,9 @@ import pytest
 from django.core import mail
 
 from audits.models import SEOScan
+from audits.services.announcements import scan_finished_announce
 from vivaseo_site.notifications.models import EmailLog, Notification
-from vivaseo_site.notifications.services import email_send, notify_scan_finished
+from vivaseo_site.notifications.services import email_send
 
 from .factories import ReportFactory, ScanFactory
 
@@ -94,7 +95,7 @@ def _completed(customer, **report):
 
 def test_audit_complete_notifies_in_app_and_by_email_with_top_3_issues(customer):
     scan = _completed(customer, overall_score=72)
-    notification = notify_scan_finished(scan_id=scan.pk)
+    notification = scan_finished_announce(scan_id=scan.pk)
     assert notification.kind == Notification.Kind.SCAN_COMPLETE
     assert notification.title == "Audit of Bakery complete"
     assert notification.action_url == f"/en/app/audits/{scan.pk}/"
@@ -112,7 +113,7 @@ def test_audit_complete_notifies_in_app_and_by_email_with_top_3_issues(customer)
 def test_audit_complete_in_dutch(make_user):
     dutch = make_user(email="nl@example.com", preferred_language="nl")
     scan = _completed(dutch, overall_score=88)
-    notification = notify_scan_finished(scan_id=scan.pk)
+    notification = scan_finished_announce(scan_id=scan.pk)
     assert notification.title == "Audit van Bakery voltooid"
     assert notification.action_url == f"/nl/app/audits/{scan.pk}/"
     assert mail.outbox[0].subject == "Je audit van Bakery is klaar: 88/100"
@@ -124,7 +125,7 @@ def test_audit_failed_notifies_with_the_reason_and_a_retry_link(customer):
         website__user=customer, website__name="Bakery", status=SEOScan.Status.FAILED,
         error_message="We could not load https://bakery.example/: timeout",
     )  # fmt: skip
-    notification = notify_scan_finished(scan_id=scan.pk)
+    notification = scan_finished_announce(scan_id=scan.pk)
     assert notification.kind == Notification.Kind.SCAN_FAILED
     assert notification.priority == "high"
     message = mail.outbox[0]
@@ -135,15 +136,15 @@ def test_audit_failed_notifies_with_the_reason_and_a_retry_link(customer):
 
 def test_scan_finished_is_announced_once(customer):
     scan = _completed(customer)
-    assert notify_scan_finished(scan_id=scan.pk) is not None
-    assert notify_scan_finished(scan_id=scan.pk) is None
+    assert scan_finished_announce(scan_id=scan.pk) is not None
+    assert scan_finished_announce(scan_id=scan.pk) is None
     assert Notification.objects.count() == 1 and len(mail.outbox) == 1
 
 
 def test_cancelled_and_running_scans_are_not_announced(customer):
     for status in (SEOScan.Status.CANCELLED, SEOScan.Status.PROCESSING):
         scan = ScanFactory(website__user=customer, status=status)
-        assert notify_scan_finished(scan_id=scan.pk) is None
+        assert scan_finished_announce(scan_id=scan.pk) is None
     assert not Notification.objects.exists() and mail.outbox == []
 
 
@@ -151,7 +152,7 @@ def test_no_audit_emails_when_the_user_turned_them_off(customer):
     customer.scan_configuration.email_notifications = False
     customer.scan_configuration.save()
     scan = _completed(customer)
-    assert notify_scan_finished(scan_id=scan.pk) is not None  # still in the dashboard
+    assert scan_finished_announce(scan_id=scan.pk) is not None  # still in the dashboard
     assert mail.outbox == [] and not EmailLog.objects.exists()
 
 
@@ -160,7 +161,7 @@ def test_audit_emails_go_to_the_notification_address_once_confirmed(customer):
     configuration.notification_email = "seo-team@example.com"
     configuration.notification_email_verified = "SEO-team@example.com"
     configuration.save()
-    notify_scan_finished(scan_id=_completed(customer).pk)
+    scan_finished_announce(scan_id=_completed(customer).pk)
     assert mail.outbox[0].to == ["seo-team@example.com"]
 
 
@@ -171,7 +172,7 @@ def test_audit_emails_never_go_to_an_unconfirmed_notification_address(customer):
     configuration.notification_email = "victim@example.com"
     configuration.notification_email_verified = "old-team@example.com"  # a different address
     configuration.save()
-    notify_scan_finished(scan_id=_completed(customer).pk)
+    scan_finished_announce(scan_id=_completed(customer).pk)
     assert [message.to for message in mail.outbox] == [[customer.email]]
     assert not EmailLog.objects.filter(to_email="victim@example.com").exists()
 
@@ -181,7 +182,7 @@ def test_no_audit_email_without_a_verified_account_address(make_user):
 
     user = make_user(email="unverified@example.com")
     EmailAddress.objects.filter(user=user).update(verified=False)
-    assert notify_scan_finished(scan_id=_completed(user).pk) is not None  # in the dashboard
+    assert scan_finished_announce(scan_id=_completed(user).pk) is not None  # in the dashboard
     assert mail.outbox == [] and not EmailLog.objects.exists()
 
 
@@ -191,7 +192,7 @@ def test_audit_emails_are_capped_per_user_per_day(customer, intruder, eager_task
 
     from django.utils import timezone
 
-    from vivaseo_site.notifications.tasks import notify_scan_finished as task
+    from audits.tasks import announce_scan_finished as task
 
     settings.VIVASEO_AUDIT_EMAILS_PER_DAY = 2
     for _ in range(3):
@@ -217,7 +218,7 @@ def test_audit_emails_are_capped_per_user_per_day(customer, intruder, eager_task
 
 
 def test_notify_task_takes_an_id(customer, eager_tasks):
-    from vivaseo_site.notifications.tasks import notify_scan_finished as task
+    from audits.tasks import announce_scan_finished as task
 
     task.delay(_completed(customer).pk)
     assert Notification.objects.filter(user=customer).count() == 1

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.template import Context, Template
 from PIL import Image
 
-from audits import pdf
+from audits.services import pdf
 
 pytestmark = pytest.mark.django_db
 

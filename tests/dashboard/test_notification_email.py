@@ -10,10 +10,10 @@ from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.core import mail, signing
 
+from audits.services.announcements import scan_finished_announce
 from vivaseo_site.accounts import services
 from vivaseo_site.accounts.models import ScanConfiguration
 from vivaseo_site.notifications.models import EmailLog
-from vivaseo_site.notifications.services import notify_scan_finished
 
 from .factories import ReportFactory
 
@@ -49,7 +49,7 @@ def link_in(message) -> str:
 def audit_email_recipients(user) -> list[list[str]]:
     mail.outbox.clear()
     scan = ReportFactory(scan__website__user=user, scan__website__name="Bakery").scan
-    notify_scan_finished(scan_id=scan.pk)
+    scan_finished_announce(scan_id=scan.pk)
     return [message.to for message in mail.outbox]
 
 

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 from PIL import Image
 
-from audits import pdf
 from audits.charts import BAND_COLOURS, SEVERITY_COLOURS, score_band
+from audits.services import pdf
 from tests.conftest import ARTIFACTS_DIR, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

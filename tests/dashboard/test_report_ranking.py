@@ -1,6 +1,7 @@
 """One audit's failing checks read the same everywhere: the findings tab, the overview, the PDF
-and the findings CSV list them in the one ranking (audits.ranking) under the same names, in
-English and in Dutch. The rows come from the real engine auditing the shop on 127.0.0.1."""
+and the findings CSV list them in the one ranking (audits.selectors.ranking) under the same
+names, in English and in Dutch. The rows come from the real engine auditing the shop on
+127.0.0.1."""
 
 import csv
 import io
@@ -9,9 +10,9 @@ from html import unescape
 
 import pytest
 
-from audits import pdf
-from audits.ranking import scan_failing_checks
-from audits.views_report import TOP_RECOMMENDATIONS
+from audits.selectors.ranking import scan_failing_checks
+from audits.services import pdf
+from audits.views.contexts import TOP_RECOMMENDATIONS
 from audits.vocabulary import categories_in_order
 
 pytestmark = pytest.mark.django_db

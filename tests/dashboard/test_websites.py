@@ -10,7 +10,7 @@ from django.utils import translation
 
 from audits.dns_resolver import nameserver_parse
 from audits.models import SEOScan, Website
-from audits.websites import (
+from audits.services.websites import (
     website_address_check,
     website_create,
     website_delete,

@@ -125,7 +125,7 @@ def test_storage_saves_reads_checks_and_deletes_private_files(fake_cloudinary):
 @pytest.mark.django_db
 def test_pdf_reports_are_stored_on_cloudinary_when_it_is_configured(fake_cloudinary, make_user):
     from audits.models import SEOReport, SEOScan, Website
-    from audits.pdf import report_pdf_bytes, report_pdf_store
+    from audits.services.pdf import report_pdf_bytes, report_pdf_store
 
     user = make_user(email="cloud@example.com")
     website = Website.objects.create(user=user, url="https://shop.example/", name="Shop")

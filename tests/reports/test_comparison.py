@@ -2,8 +2,8 @@
 
 import pytest
 
-from audits.comparison import FindingKey, scan_compare
 from audits.models import SEOScan, Website
+from audits.selectors.comparison import FindingKey, scan_compare
 
 from .conftest import SITE
 

@@ -4,8 +4,9 @@ import csv
 import io
 
 import pytest
+from django.urls import reverse
 
-from audits.exports import csv_response, findings_csv, pages_csv
+from audits.selectors.exports import findings_csv, pages_csv
 
 from .conftest import SITE
 
@@ -129,14 +130,18 @@ def test_exports_read_in_a_fixed_number_of_queries_whatever_the_size(
         assert len(read(pages_csv(scan=scan))) == 41
 
 
-def test_csv_response_streams_a_download(make_scan):
-    scan = make_scan(pages=["/"], findings=[("missing-h1", "/")])
+def test_findings_csv_download_streams_through_the_view(client, customer, make_scan):
+    """The selector yields lines; the view (audits.views.report) streams them as a download."""
+    scan = make_scan(pages=["/"], findings=[("missing-h1", "/")], score=70)
+    client.force_login(customer)
 
-    response = csv_response(rows=findings_csv(scan=scan, language="en"), filename="audit 7.csv")
+    response = client.get(reverse("dashboard:scan_findings_csv", args=[scan.pk]))
 
+    assert response.status_code == 200
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"] == 'attachment; filename="audit 7.csv"'
+    assert response["Content-Disposition"].startswith('attachment; filename="')
+    assert response["Content-Disposition"].endswith('.csv"')
     body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("Check,Issue,")
     assert body.endswith("\r\n")

@@ -18,9 +18,9 @@ from .conftest import NL_STRINGS
 PYTHON_FILES = [
     "audits/vocabulary.py",
     "audits/charts.py",
-    "audits/comparison.py",
-    "audits/exports.py",
-    "audits/pdf.py",
+    "audits/selectors/comparison.py",
+    "audits/selectors/exports.py",
+    "audits/services/pdf.py",
 ]
 TEMPLATES = [
     "templates/reports/pdf.html",

@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from audits import pdf
 from audits.models import SEOReport
-from audits.pdf_tasks import render_report_pdf
+from audits.services import pdf
+from audits.tasks import render_report_pdf
 
 from .conftest import SITE
 

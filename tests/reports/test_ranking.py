@@ -1,11 +1,12 @@
-"""The one ranking of an audit's failing checks (audits.ranking) and the vocabulary it speaks."""
+"""The one ranking of an audit's failing checks (audits.selectors.ranking) and the vocabulary
+it speaks."""
 
 import pytest
 
 from audits.checks.registry import CATEGORIES, SEVERITIES, all_checks, get_check
 from audits.models import Finding
-from audits.ranking import scan_failing_checks
 from audits.scoring import recommendations_build
+from audits.selectors.ranking import scan_failing_checks
 from audits.vocabulary import (
     Category,
     Severity,

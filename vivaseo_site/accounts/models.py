@@ -5,13 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
-class TimeStampedModel(models.Model):
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    modified = models.DateTimeField(_("modified"), auto_now=True)
-
-    class Meta:
-        abstract = True
+from vivaseo_site.core.models import TimeStampedModel
 
 
 class UserManager(BaseUserManager):

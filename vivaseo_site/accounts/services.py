@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from vivaseo_site.core.languages import user_language
+from vivaseo_site.core.links import absolute_url
 from vivaseo_site.notifications.models import EmailLog
-from vivaseo_site.notifications.services import absolute_url, email_send, user_language
+from vivaseo_site.notifications.services import email_send
 
 from .models import ScanConfiguration, User
 from .selectors import user_owns_verified_email, verified_account_email
@@ -389,8 +391,8 @@ def user_delete(*, user: User) -> None:
     # accounts sits below audits (audits imports accounts.models); deleting an account is the
     # one place where it reaches up, so these imports stay here.
     from audits.models import SEOReport, SEOScan
-    from audits.report_files import report_pdfs_delete_on_commit
-    from audits.services import scan_cancel
+    from audits.services.report_files import report_pdfs_delete_on_commit
+    from audits.services.scans import scan_cancel
 
     # Locked first: a worker writing pages for one of these audits waits for us, then finds
     # its audit gone and stops; no page can slip in between collecting the rows and deleting.

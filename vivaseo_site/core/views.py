@@ -28,13 +28,6 @@ def _health_details_allowed(request: HttpRequest) -> bool:
     return bool(token) and scheme.lower() == "bearer" and constant_time_compare(given, token)
 
 
-def bot(request):
-    """What VivaSEOBot is: the page its user agent links to."""
-    from audits.crawl_settings import bot_user_agent
-
-    return render(request, "bot.html", {"user_agent": bot_user_agent()})
-
-
 def page_not_found(request, exception=None):
     return render(request, "404.html", status=404)
 

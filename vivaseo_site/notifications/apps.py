@@ -9,4 +9,5 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        # Signal receivers and tasks register on import; models must be loaded first.
+        from . import signals, tasks  # noqa: F401

@@ -8,8 +8,6 @@ from django.utils import timezone
 from .models import EmailLog, Notification
 
 FILTERS = ("all", "unread", "archived")
-# The emails the daily cap (settings.VIVASEO_AUDIT_EMAILS_PER_DAY) counts.
-AUDIT_EMAIL_TEMPLATES = ("audit_complete", "audit_failed")
 
 
 def notifications_unread_count(*, user) -> int:
@@ -31,11 +29,11 @@ def notifications_recent(*, user, limit: int = 5) -> list[Notification]:
     return list(Notification.objects.filter(user=user, is_archived=False)[:limit])
 
 
-def audit_emails_sent_today(*, user) -> int:
-    """Audit emails sent for ``user`` in the last 24 hours: what the daily cap counts."""
+def emails_sent_today(*, user, templates: tuple[str, ...]) -> int:
+    """Emails of ``templates`` sent to ``user`` in the last 24 hours (for a daily cap)."""
     return EmailLog.objects.filter(
         user=user,
-        template__in=AUDIT_EMAIL_TEMPLATES,
+        template__in=templates,
         status=EmailLog.Status.SENT,
         created__gte=timezone.now() - timedelta(days=1),
     ).count()

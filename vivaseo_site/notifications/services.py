@@ -5,13 +5,15 @@ in the recipient's language, sends through Django's email backend (anymail's Res
 when ``RESEND_API_KEY`` is set) and writes an `EmailLog` row. It never raises: a failed send is
 logged and recorded, because an email must never break the audit or the request behind it.
 
-Audit emails go only to an address someone proved is theirs (`audit_email_recipient`), and at
-most ``VIVASEO_AUDIT_EMAILS_PER_DAY`` a day per user: they carry the customer's website names.
+`notification_deliver` delivers a `Message` another app wrote (audits announces finished
+audits with it): the in-app notification and, when the message carries one, its email. This
+app knows how to deliver, never what the other apps' rows mean.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -20,16 +22,41 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
-from vivaseo_site.accounts.selectors import audit_email_recipient
+from vivaseo_site.accounts.models import User
+from vivaseo_site.core.languages import language_supported, user_language
+from vivaseo_site.core.links import absolute_url
 
 from .models import EmailLog, Notification
-from .selectors import audit_emails_sent_today
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = {code for code, _name in settings.LANGUAGES}
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """An email of a message: ``emails/<template>.*`` rendered with ``context``. With a
+    ``skip_reason`` it is only logged as skipped (a daily cap the sender applies)."""
+
+    to: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    skip_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    """What to tell a user, already written in ``language`` by the app it comes from."""
+
+    kind: str  # Notification.Kind
+    title: str
+    text: str
+    language: str
+    action_url: str = ""  # a path on this site
+    priority: str = Notification.Priority.MEDIUM
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # Metadata keys that make it one of a kind: delivered once per user, kind and these values.
+    once_per: tuple[str, ...] = ()
+    email: OutgoingEmail | None = None
 
 
 # --- In-app notifications -----------------------------------------------------------------
@@ -79,15 +106,6 @@ def notification_archive(*, notification: Notification) -> Notification:
 # --- Email --------------------------------------------------------------------------------
 
 
-def user_language(user) -> str:
-    language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
-    return language if language in LANGUAGES else settings.LANGUAGE_CODE
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def email_send(
     *,
     to: str,
@@ -103,7 +121,7 @@ def email_send(
     `EmailLog` row, whose status says whether the backend accepted the message. With a
     ``skip_reason`` nothing is sent: the row records the email as skipped, and why.
     """
-    language = language if language in LANGUAGES else user_language(user)
+    language = language if language_supported(language) else user_language(user)
     context = {"user": user, "SITE_URL": settings.SITE_URL, "SITE_NAME": "VivaSEO", **context}
     log = EmailLog(user=user, to_email=to, template=template, subject=template)
     try:
@@ -134,8 +152,6 @@ def email_send(
 
 def welcome_email_send(*, user_id) -> EmailLog | None:
     """The welcome email, once per user (confirming a second address later sends nothing)."""
-    from vivaseo_site.accounts.models import User
-
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return None
@@ -156,91 +172,33 @@ def welcome_email_send(*, user_id) -> EmailLog | None:
     )
 
 
-def _audit_email_skip_reason(user) -> str:
-    limit = settings.VIVASEO_AUDIT_EMAILS_PER_DAY
-    if audit_emails_sent_today(user=user) >= limit:
-        # For staff reading the email log: in the site's language, whoever the email was for.
-        with translation.override(settings.LANGUAGE_CODE):
-            return _("Daily limit reached: %(limit)d audit emails per user in 24 hours.") % {
-                "limit": limit
-            }
-    return ""
+def notification_deliver(*, user, message: Message) -> Notification | None:
+    """Show ``message`` in the user's notification centre, then send its email if it has one.
 
-
-def notify_scan_finished(*, scan_id: int) -> Notification | None:
-    """Tell the owner an audit completed or failed: in the dashboard, and by email if wanted.
-
-    Idempotent: a scan is announced once, however often the pipeline calls this. Cancelled and
-    unfinished scans are not announced.
+    With ``message.once_per`` it is delivered once: None when a notification of the same kind
+    with the same values under those metadata keys was delivered before.
     """
-    from audits.models import SEOScan
-    from audits.website_selectors import report_recommendations
-
-    scan = (
-        SEOScan.objects.select_related("website", "user", "user__scan_configuration")
-        .filter(pk=scan_id)
-        .first()
-    )
-    if scan is None or scan.status not in (SEOScan.Status.COMPLETED, SEOScan.Status.FAILED):
-        return None
-    user = scan.user
-    kind = (
-        Notification.Kind.SCAN_COMPLETE
-        if scan.status == SEOScan.Status.COMPLETED
-        else Notification.Kind.SCAN_FAILED
-    )
     with transaction.atomic():
-        if Notification.objects.filter(user=user, kind=kind, metadata__scan_id=scan.pk).exists():
-            return None
-        language = user_language(user)
-        with translation.override(language):
-            scan_path = reverse("dashboard:scan_detail", args=[scan.pk])
-            website_path = reverse("dashboard:website_detail", args=[scan.website_id])
-            site_name = str(scan.website)
-            if kind == Notification.Kind.SCAN_COMPLETE:
-                report = getattr(scan, "report", None)
-                score = report.overall_score if report else None
-                title = _("Audit of %(site)s complete") % {"site": site_name}
-                message = (
-                    _("Score %(score)s/100 across %(pages)s pages.")
-                    % {"score": score, "pages": scan.pages_crawled}
-                    if score is not None
-                    else _("%(pages)s pages audited.") % {"pages": scan.pages_crawled}
-                )
-                template = "audit_complete"
-                priority = Notification.Priority.MEDIUM
-                context = {
-                    "score": score,
-                    "top_issues": report_recommendations(report, language=language, limit=3),
-                }
-            else:
-                title = _("Audit of %(site)s failed") % {"site": site_name}
-                message = scan.error_message or _("The audit could not be completed.")
-                template = "audit_failed"
-                priority = Notification.Priority.HIGH
-                context = {"reason": message, "website_url": absolute_url(website_path)}
+        if message.once_per:
+            earlier = {f"metadata__{key}": message.metadata.get(key) for key in message.once_per}
+            if Notification.objects.filter(user=user, kind=message.kind, **earlier).exists():
+                return None
         notification = notification_create(
             user=user,
-            kind=kind,
-            title=title,
-            message=message,
-            action_url=scan_path,
-            priority=priority,
-            metadata={"scan_id": scan.pk, "website_id": scan.website_id},
+            kind=message.kind,
+            title=message.title,
+            message=message.text,
+            action_url=message.action_url,
+            priority=message.priority,
+            metadata=message.metadata,
         )
-    address = audit_email_recipient(user=user)
-    if address:
+    if message.email is not None:
         email_send(
-            to=address,
-            template=template,
-            context={
-                **context,
-                "scan": scan,
-                "website": scan.website,
-                "scan_url": absolute_url(scan_path),
-            },
+            to=message.email.to,
+            template=message.email.template,
+            context=message.email.context,
             user=user,
-            language=language,
-            skip_reason=_audit_email_skip_reason(user),
+            language=message.language,
+            skip_reason=message.email.skip_reason,
         )
     return notification

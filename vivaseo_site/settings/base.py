@@ -298,6 +298,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=20 * 60)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=25 * 60)
+# (layers) Every task runs under the two limits above (an audit stops crawling at the soft one
+# and still writes its report). Rendering one PDF is much shorter, so a stuck render is cut
+# sooner. https://docs.celeryq.dev/en/stable/userguide/workers.html#time-limits
+VIVASEO_PDF_SOFT_TIME_LIMIT = env.int("VIVASEO_PDF_SOFT_TIME_LIMIT", default=5 * 60)
+VIVASEO_PDF_TIME_LIMIT = env.int("VIVASEO_PDF_TIME_LIMIT", default=6 * 60)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # An audit's fetching and parsing run in a forked process of their own, beside the database
 # writes (audits/engine/crawl_process.py); False keeps them in a thread of the same process.

@@ -1,5 +1,8 @@
 from django import forms
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+
+from audits.selectors.websites import scans_for_user
 
 from .models import SupportTicket
 
@@ -26,16 +29,12 @@ class TicketForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from audits.website_selectors import scans_for_user
-
         # Only this user's audits can be chosen (and posted: the queryset validates the id).
         self.fields["scan"].queryset = scans_for_user(user=user)
         self.fields["scan"].label_from_instance = self._scan_label
 
     @staticmethod
     def _scan_label(scan) -> str:
-        from django.utils import formats, timezone
-
         when = formats.date_format(timezone.localtime(scan.created), "SHORT_DATETIME_FORMAT")
         return f"{scan.website} · {when} · {scan.get_status_display()}"
 

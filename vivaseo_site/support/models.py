@@ -2,8 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vivaseo_site.core.models import TimeStampedModel
 
-class SupportTicket(models.Model):
+
+class SupportTicket(TimeStampedModel):
     """A customer's question to staff; the conversation is its replies."""
 
     class Category(models.TextChoices):
@@ -48,8 +50,6 @@ class SupportTicket(models.Model):
     )
     admin_notes = models.TextField(_("staff notes"), blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    modified = models.DateTimeField(_("modified"), auto_now=True)
 
     class Meta:
         verbose_name = _("support ticket")

@@ -15,8 +15,8 @@ from django.db import transaction
 from audits import crawl_settings
 from audits.engine.fetch import preload_crawl4ai
 from audits.models import SEOScan, Website
-from audits.selectors import scan_pages_json, scan_report_json
-from audits.services import scan_run, website_url_clean
+from audits.selectors.scans import scan_pages_json, scan_report_json
+from audits.services.scans import scan_run, website_url_clean
 from vivaseo_site.accounts.models import User
 
 

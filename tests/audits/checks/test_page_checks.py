@@ -10,6 +10,7 @@ import pytest
 from django.utils import translation
 
 from audits.checks.registry import page_checks
+from audits.engine.facts import MAX_ELEMENTS
 from tests.audits.checks.helpers import (
     CLEAN_TEXT,
     SITE,
@@ -254,6 +255,11 @@ CASES: dict[str, tuple[dict, dict]] = {
                 body='<script type="application/ld+json">{"@type": "Product"}</script>'
             )
         },
+    ),
+    # More elements than the parser takes on, and just under the limit.
+    "page-too-complex": (
+        {"html": clean_page(body="<i></i>" * MAX_ELEMENTS)},
+        {"html": clean_page(body="<i></i>" * (MAX_ELEMENTS - 100))},
     ),
 }
 

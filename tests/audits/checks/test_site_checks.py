@@ -341,6 +341,29 @@ def test_document_findings_of_a_redirect_whose_target_was_stored_are_dropped(sca
     assert set(findings_by_url(scan, "redirect")) == {f"{SITE}/old"}
 
 
+def test_url_too_long_lists_the_pages_the_crawl_counted_and_sums_up_the_rest(scan, store_page):
+    store_page(clean_page(), url=HOME, depth=0)
+    store_page(clean_page(), url=f"{SITE}/tables")
+    store_page(clean_page(), url=f"{SITE}/chairs")
+    counted = {"pages": [[f"{SITE}/tables", 20_000], [f"{SITE}/chairs", 1]], "page_count": 4}
+
+    run(scan, urls_too_long={**counted, "total": 20_003})
+
+    assert findings_by_url(scan, "url-too-long") == {
+        f"{SITE}/tables": "20,000 URLs longer than 2,048 characters, left out",
+        f"{SITE}/chairs": "1 URL longer than 2,048 characters, left out",
+        None: "and 2 more pages with such links",
+    }
+
+
+def test_url_too_long_passes_when_the_crawl_dropped_nothing(scan, store_page):
+    store_page(clean_page(), url=HOME, depth=0)
+
+    run(scan)
+
+    assert findings_by_url(scan, "url-too-long") == {}
+
+
 def test_findings_are_created_in_batches(scan, store_page, monkeypatch):
     monkeypatch.setattr(runner_module, "BATCH_SIZE", 2)
     for number in range(5):
@@ -364,6 +387,6 @@ def test_every_site_check_is_tested():
         "sitemap-blocked", "sitemap-non-canonical", "sitemap-not-200", "sitemap-missing",
         "robots-txt", "robots-txt-missing", "hreflang-return-link",
         "hreflang-to-non-indexable", "https-missing", "http-not-redirected",
-        "certificate-invalid", "certificate-expiring", "hsts-missing",
+        "certificate-invalid", "certificate-expiring", "hsts-missing", "url-too-long",
     }  # fmt: skip
     assert {check.id for check in site_checks()} == tested

@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .charts import score_value
-from .models import Finding, SEOReport, SEOScan
-from .vocabulary import severity_rank, worse_severity
+from audits.charts import score_value
+from audits.models import Finding, SEOReport, SEOScan
+from audits.vocabulary import severity_rank, worse_severity
 
 
 @dataclass(frozen=True, slots=True, order=True)

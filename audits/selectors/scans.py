@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from .models import Finding, PageResult, SEOScan
+from audits.models import Finding, PageResult, SEOScan
 
 
 def scan_findings_by_page(*, scan: SEOScan) -> dict[int, list[str]]:

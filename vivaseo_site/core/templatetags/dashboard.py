@@ -1,4 +1,8 @@
-"""Template helpers of the customer dashboard."""
+"""Template helpers of the customer dashboard that know no app: icons, paging, URLs, numbers.
+
+``{% load dashboard %}``; the helpers that read audits' vocabulary are ``{% load audit_tags %}``
+(audits/templatetags/audit_tags.py).
+"""
 
 import functools
 import re
@@ -8,24 +12,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from audits import charts, vocabulary
-from audits.website_selectors import score_trend
-
 register = template.Library()
-
-
-@register.filter
-def trend(website) -> str:
-    """ "up", "down", "flat" or "" for a website from `websites_for_user`."""
-    return score_trend(
-        getattr(website, "latest_score", None), getattr(website, "previous_score", None)
-    )
-
-
-@register.filter
-def score_band(score) -> str:
-    """charts.score_band for templates, which may pass "" for a missing score."""
-    return charts.score_band(None if score in (None, "") else int(score))
 
 
 ICON_SPRITE = "dashboard/includes/icons.svg"
@@ -51,20 +38,6 @@ def page_query(context, number) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return query.urlencode()
-
-
-@register.filter
-def scan_status_label(status: str) -> str:
-    """The translated name of an SEOScan status value."""
-    from audits.models import SEOScan
-
-    return dict(SEOScan.Status.choices).get(status, status)
-
-
-@register.filter
-def severity_label(severity: str) -> str:
-    """The translated name of a severity (audits.vocabulary)."""
-    return vocabulary.severity_label(severity)
 
 
 @register.filter

@@ -1,7 +1,9 @@
-"""CSV exports of an audit's findings and pages, streamed row by row.
+"""CSV exports of an audit's findings and pages, as CSV lines generated row by row.
+
+A read: it yields text and knows nothing of HTTP (audits.views.report streams the lines).
 
 The generators read the database in chunks (``.iterator(chunk_size=2000)``) and yield one CSV
-line at a time, so a StreamingHttpResponse sends an audit of any size in constant memory.
+line at a time, so a streamed response sends an audit of any size in constant memory.
 The header row is plain UTF-8 without a byte-order mark.
 
 Cells that start with ``= + - @`` (or a tab or carriage return) get a leading apostrophe:
@@ -16,16 +18,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Case, Count, When
-from django.http import StreamingHttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from audits.models import Finding, PageResult, SEOScan
+from audits.selectors.ranking import check_text, scan_failing_checks
+from audits.vocabulary import Severity, category_label, severity_label
 from vivaseo_site.core.spreadsheets import spreadsheet_cell
-
-from .models import Finding, PageResult, SEOScan
-from .ranking import check_text, scan_failing_checks
-from .vocabulary import Severity, category_label, severity_label
 
 CHUNK_SIZE = 2000
 
@@ -51,7 +50,7 @@ def check_title(check_id: str, language: str) -> str:
 
 def findings_csv(*, scan: SEOScan, language: str) -> Iterator[str]:
     """One line per finding: check id, check title, severity, category, URL, detail; checks
-    in the one ranking (audits.ranking), as the dashboard and the PDF list them."""
+    in the one ranking (audits.selectors.ranking), as the dashboard and the PDF list them."""
     with override(language):
         header = [_("Check"), _("Issue"), _("Severity"), _("Category"), _("URL"), _("Detail")]
         site_wide = _("Whole site")
@@ -170,11 +169,3 @@ def pages_csv(*, scan: SEOScan, language: str = "en") -> Iterator[str]:
             ]
 
     return csv_lines(rows())
-
-
-def csv_response(*, rows: Iterable[str], filename: str) -> StreamingHttpResponse:
-    """Stream CSV lines (from findings_csv or pages_csv) as a download named ``filename``."""
-    response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

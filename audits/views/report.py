@@ -1,10 +1,10 @@
 """Customer dashboard: reading a completed audit. The overview (the audit page itself, see
-views_scans.scan_detail), its findings, pages, one page, the site facts, the downloads, and
+views.scans.scan_detail), its findings, pages, one page, the site facts, the downloads, and
 the comparison of two audits of a website.
 
-Views stay thin: the reads are in audits.report_selectors, the files in audits.exports and
-audits.pdf. Every view looks the audit up among the signed-in user's rows first, so another
-user's id is a 404 whatever the method.
+Views stay thin: the reads are in audits.selectors.reports, the CSV lines in
+audits.selectors.exports and the PDF in audits.services.pdf. Every view looks the audit up among
+the signed-in user's rows first, so another user's id is a 404 whatever the method.
 """
 
 from __future__ import annotations
@@ -14,85 +14,26 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.db.models import F
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, pgettext
+from django.utils.text import slugify
+from django.utils.translation import pgettext
 
+from audits.models import PageResult, SEOReport, SEOScan, Website
+from audits.selectors import exports
+from audits.selectors import reports as report_selectors
+from audits.services import pdf
+from audits.views.contexts import (
+    report_context,
+    report_language,
+    scan_or_404,
+)
+from audits.vocabulary import Category, Severity, category_label
 from vivaseo_site.dashboard import customer_view, get_only, paginate
 
-from . import exports, pdf, report_selectors, website_selectors
-from .charts import category_bars_svg, score_gauge_svg, score_trend_svg, severity_donut_svg
-from .models import PageResult, SEOReport, SEOScan, Website
-from .vocabulary import Category, Severity, category_label
-
-TOP_RECOMMENDATIONS = 10
 SEARCH_MAX_CHARS = 200
-
-
-def report_language() -> str:
-    """The language of the report texts: the page's language when the checks speak it."""
-    language = (get_language() or "en")[:2]
-    return language if language in ("en", "nl") else "en"
-
-
-def scan_or_404(request: HttpRequest, pk: int) -> SEOScan:
-    """The signed-in user's audit ``pk`` with its website and report; 404 for anyone else's."""
-    try:
-        return website_selectors.scan_for_user(user=request.user, pk=pk)
-    except SEOScan.DoesNotExist as error:
-        raise Http404 from error
-
-
-def report_context(*, scan: SEOScan, report: SEOReport, tab: str) -> dict:
-    """What every tab of a report shows around its own content (header, tabs, actions)."""
-    summary = report.summary or {}
-    recommendations = report.recommendations or {}
-    checks_failed = len(
-        (recommendations.get("en") or []) if isinstance(recommendations, dict) else recommendations
-    )
-    return {
-        "scan": scan,
-        "website": scan.website,
-        "report": report,
-        "nav": "websites",
-        "tab": tab,
-        "checks_failed": checks_failed,
-        "pages_total": summary.get("pages", scan.pages_crawled),
-        "previous": report_selectors.previous_completed_scan(scan=scan),
-    }
-
-
-def overview_context(*, scan: SEOScan, report: SEOReport) -> dict:
-    """The overview tab: the charts, the numbers, how the crawl ended, what to fix first."""
-    language = report_language()
-    categories = report_selectors.category_rows(report)
-    by_severity = (report.summary or {}).get("by_severity") or {}
-    recommendations = report_selectors.report_recommendation_items(report, language=language)
-    context = report_context(scan=scan, report=report, tab="overview")
-    previous = context["previous"]
-    duration = (
-        scan.completed_at - scan.started_at if scan.completed_at and scan.started_at else None
-    )
-    return context | {
-        "gauge": score_gauge_svg(score=report.overall_score, size=168),
-        "category_bars": category_bars_svg(rows=categories, width=340),
-        "severity_donut": severity_donut_svg(counts=by_severity, size=124),
-        "findings_total": sum(by_severity.values()),
-        "performance_measured": any(
-            row["key"] == Category.PERFORMANCE and row["score"] is not None for row in categories
-        ),
-        "finished": report_selectors.finished_because_text(scan=scan, report=report),
-        "duration_seconds": max(1, round(duration.total_seconds())) if duration else None,
-        "score_delta": (
-            report.overall_score - previous["score"]
-            if previous and previous.get("score") is not None
-            else None
-        ),
-        "recommendations": recommendations[:TOP_RECOMMENDATIONS],
-        "recommendations_total": len(recommendations),
-    }
 
 
 def _completed(request: HttpRequest, pk: int) -> tuple[SEOScan, SEOReport | None]:
@@ -269,7 +210,8 @@ def scan_site(request, pk: int):
 def download_name(scan: SEOScan, kind: str, extension: str) -> str:
     """``<host>-<kind>-<date>.<extension>``, e.g. ``shop-example-com-seo-report-2026-05-01.pdf``."""
     host = urlsplit(scan.url).netloc or str(scan.website)
-    slug = re.sub(r"[^a-z0-9]+", "-", host.lower()).strip("-") or "site"
+    # Dots and the port's colon would vanish in slugify(); as spaces they become hyphens.
+    slug = slugify(host.replace(".", " ").replace(":", " ")) or "site"
     day = timezone.localdate(scan.completed_at or scan.created)
     return f"{slug}-{kind}-{day:%Y-%m-%d}.{extension}"
 
@@ -285,10 +227,16 @@ def _csv_download(request, pk: int, *, rows_for, name: str):
     scan, _report = _downloadable(request, pk)
     if refused := get_only(request):
         return refused
-    return exports.csv_response(
-        rows=rows_for(scan=scan, language=report_language()),
-        filename=download_name(scan, name, "csv"),
+    # The selector yields CSV lines from a database iterator: streamed, an audit of any size
+    # leaves in constant memory.
+    response = StreamingHttpResponse(
+        rows_for(scan=scan, language=report_language()), content_type="text/csv; charset=utf-8"
     )
+    response["Content-Disposition"] = content_disposition_header(
+        True, download_name(scan, name, "csv")
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @customer_view
@@ -325,21 +273,6 @@ def report_pdf(request, pk: int):
 
 
 # -- history ----------------------------------------------------------------------------------
-def score_history_context(*, website: Website) -> dict:
-    """The website page's score history: the trend chart (a wide one and one for phones)."""
-    history = report_selectors.score_history(website=website)
-    points = [(row["completed_at"], row["overall_score"]) for row in history]
-    # Three sizes, one shown per screen width (CSS), so labels keep a readable size.
-    return {
-        "history": history,
-        "history_charts": [
-            ("wide", score_trend_svg(points=points, width=900, height=220)),
-            ("medium", score_trend_svg(points=points[-16:], width=600, height=200)),
-            ("small", score_trend_svg(points=points[-8:], width=330, height=180)),
-        ],
-    }
-
-
 def _optional_id(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() and len(value) < 12 else None
 

@@ -1,4 +1,5 @@
-"""Customer dashboard: the user's websites. Views stay thin; the work is in audits.websites."""
+"""Customer dashboard: the user's websites. Views stay thin; the work is in
+audits.services.websites."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -6,12 +7,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from audits.forms import ScanStartForm, WebsiteAddForm, WebsiteEditForm
+from audits.models import Website
+from audits.selectors import reports as report_selectors
+from audits.selectors import websites as website_selectors
+from audits.services import websites
+from audits.views.contexts import score_history_context
 from vivaseo_site.core.ratelimits import action_rate_limit
 from vivaseo_site.dashboard import customer_view, paginate, post_only
-
-from . import report_selectors, views_report, website_selectors, websites
-from .forms import ScanStartForm, WebsiteAddForm, WebsiteEditForm
-from .models import Website
 
 
 def _website_or_404(request, pk: int) -> Website:
@@ -85,7 +88,7 @@ def website_detail(request, pk: int):
             "start_form": ScanStartForm(),
             "nav": "websites",
         }
-        | views_report.score_history_context(website=website),
+        | score_history_context(website=website),
     )
 
 

@@ -3,10 +3,9 @@ and what the free audits still allow."""
 
 from django.shortcuts import render
 
+from audits.selectors import websites as website_selectors
 from vivaseo_site.dashboard import customer_view
 from vivaseo_site.notifications.selectors import notifications_recent
-
-from . import website_selectors
 
 HOME_WEBSITES = 6
 

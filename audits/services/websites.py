@@ -19,12 +19,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from . import crawl_settings
-from .dns_resolver import DeadlineResolver
-from .engine.safety import UnsafeAddressError, resolve_and_vet
-from .models import SEOReport, SEOScan, Website
-from .report_files import report_pdfs_delete_on_commit
-from .services import QuotaExceeded, ScanAlreadyRunning, scan_start, website_url_clean
+from audits import crawl_settings
+from audits.dns_resolver import DeadlineResolver
+from audits.engine.safety import UnsafeAddressError, resolve_and_vet
+from audits.models import SEOReport, SEOScan, Website
+from audits.services.report_files import report_pdfs_delete_on_commit
+from audits.services.scans import QuotaExceeded, ScanAlreadyRunning, scan_start, website_url_clean
 
 logger = logging.getLogger(__name__)
 

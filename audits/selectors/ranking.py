@@ -19,9 +19,9 @@ from dataclasses import dataclass, replace
 
 from django.db.models import Count, Max, Min, Q, Subquery
 
-from .checks.registry import Check, get_check
-from .models import Finding, PageResult, SEOScan
-from .vocabulary import Labelled, Severity, severity_rank, severity_rank_expression
+from audits.checks.registry import Check, get_check
+from audits.models import Finding, PageResult, SEOScan
+from audits.vocabulary import Labelled, Severity, severity_rank, severity_rank_expression
 
 
 @dataclass(frozen=True, slots=True)

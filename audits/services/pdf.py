@@ -9,7 +9,8 @@ Where PDFs live:
 
 * ``SEOReport.pdf_file`` holds one PDF, in the owner's preferred language, written through
   Django's default storage (Cloudinary or disk) by :func:`report_pdf_store`, normally from the
-  Celery task ``audits.pdf_tasks.render_report_pdf`` when an audit completes.
+  Celery task ``audits.tasks.render_report_pdf`` (:func:`report_pdf_prepare`) when an audit
+  completes.
 * Any other language is rendered on demand by :func:`report_pdf_bytes` and kept in the cache,
   keyed by the report's last change, so a rewritten report never serves a stale PDF.
 
@@ -20,6 +21,7 @@ PDF leaves ``modified`` alone for that reason.
 from __future__ import annotations
 
 import functools
+import logging
 import re
 import zoneinfo
 from pathlib import Path
@@ -35,10 +37,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from .charts import category_bars_svg, score_band, score_gauge_svg, severity_donut_svg
-from .models import PageResult, SEOReport, SEOScan
-from .report_selectors import CheckGroup, category_rows, check_groups, report_recommendation_items
-from .vocabulary import Severity, categories_in_order, category_label
+from audits.charts import category_bars_svg, score_band, score_gauge_svg, severity_donut_svg
+from audits.models import PageResult, SEOReport, SEOScan
+from audits.selectors.reports import (
+    CheckGroup,
+    category_rows,
+    check_groups,
+    report_recommendation_items,
+)
+from audits.vocabulary import Severity, categories_in_order, category_label
+from vivaseo_site.core.timezones import zone_named
+
+logger = logging.getLogger(__name__)
 
 APPENDIX_LIMIT = 500
 TOP_RECOMMENDATIONS = 10
@@ -54,7 +64,8 @@ def _findings_by_category(
 ) -> tuple[list[dict], dict[str, int]]:
     """[{key, label, score, band, checks: [CheckGroup]}] and the finding count per severity.
 
-    Each category lists its checks in the one ranking (audits.ranking), as the dashboard does.
+    Each category lists its checks in the one ranking (audits.selectors.ranking), as the
+    dashboard does.
     """
     overview = check_groups(scan=scan, language=language, sample_limit=SAMPLE_URLS)
     severities = dict.fromkeys(Severity.values, 0)
@@ -93,11 +104,7 @@ def _appendix(scan: SEOScan) -> list[tuple]:
 
 def _user_timezone(scan: SEOScan) -> zoneinfo.ZoneInfo:
     configuration = getattr(scan.user, "scan_configuration", None)
-    name = getattr(configuration, "timezone", None) or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return zone_named(getattr(configuration, "timezone", None), default=settings.TIME_ZONE)
 
 
 def _css_string(text: str) -> str:
@@ -175,6 +182,7 @@ def report_pdf_context(*, scan: SEOScan, language: str) -> dict[str, Any]:
 # -- rendering -------------------------------------------------------------------------------
 @functools.cache
 def _font_config():
+    # WeasyPrint (pango, fontconfig) loads on the first render, not in every web process.
     from weasyprint.text.fonts import FontConfiguration
 
     return FontConfiguration()
@@ -182,7 +190,7 @@ def _font_config():
 
 @functools.lru_cache(maxsize=1)
 def _stylesheet(path: str, mtime: float):
-    from weasyprint import CSS
+    from weasyprint import CSS  # loaded on first render, as in _font_config
 
     return CSS(filename=path, font_config=_font_config())
 
@@ -193,7 +201,7 @@ def _url_fetcher():
 
     A new one per render: a fetcher keeps per-request state.
     """
-    from weasyprint.urls import URLFetcher
+    from weasyprint.urls import URLFetcher  # loaded on first render, as in _font_config
 
     return URLFetcher(allowed_protocols=("data",), allow_redirects=False)
 
@@ -207,7 +215,7 @@ def report_pdf_html(*, scan: SEOScan, language: str) -> str:
 
 def report_pdf_render(*, scan: SEOScan, language: str) -> bytes:
     """The PDF report of a completed audit (it must have a report) in ``language``."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # loaded on first render, as in _font_config
 
     html = report_pdf_html(scan=scan, language=language)
     path = finders.find(STYLESHEET)
@@ -282,3 +290,24 @@ def report_pdf_warm_cache(*, scan: SEOScan, language: str) -> bool:
         return False
     cache.set(key, report_pdf_render(scan=scan, language=language), CACHE_SECONDS)
     return True
+
+
+def report_pdf_prepare(*, scan_id: int, language: str) -> str:
+    """Make the PDF of audit ``scan_id`` in ``language`` ready for its downloads, once.
+
+    The owner's language goes into ``SEOReport.pdf_file``; any other language is rendered
+    into the cache (report_pdf_bytes renders it on demand otherwise). Running it twice does
+    the work once: a language whose PDF is newer than the report is skipped. Returns what it
+    did, for logs and tests.
+    """
+    scan = SEOScan.objects.select_related("user", "website").filter(pk=scan_id).first()
+    report = SEOReport.objects.filter(scan_id=scan_id).first()
+    if scan is None or report is None:
+        logger.info("No report for audit %s: no PDF to render.", scan_id)
+        return "no-report"
+    if language == scan.user.preferred_language:
+        if report_pdf_is_fresh(report=report, language=language):
+            return "fresh"
+        report_pdf_store(scan=scan, language=language)
+        return "stored"
+    return "cached" if report_pdf_warm_cache(scan=scan, language=language) else "fresh"

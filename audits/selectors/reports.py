@@ -30,12 +30,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from .charts import score_value
-from .checks.indexing import ROBOTS_TXT_PROBLEMS
-from .comparison import ComparedFinding, Comparison, scan_compare
-from .models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
-from .ranking import FailingCheck, check_text, scan_failing_checks
-from .vocabulary import (
+from audits.charts import score_value
+from audits.checks.indexing import ROBOTS_TXT_PROBLEMS
+from audits.models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
+from audits.selectors.comparison import ComparedFinding, Comparison, scan_compare
+from audits.selectors.ranking import FailingCheck, check_text, scan_failing_checks
+from audits.selectors.websites import report_recommendations
+from audits.vocabulary import (
     Labelled,
     Severity,
     categories_in_order,
@@ -44,7 +45,6 @@ from .vocabulary import (
     severity_rank,
     severity_rank_expression,
 )
-from .website_selectors import report_recommendations
 
 SAMPLE_PAGES = 5
 SITE_WIDE_DETAILS = 20
@@ -263,8 +263,8 @@ def check_groups(
     with_samples: bool = True,
     sample_limit: int = SAMPLE_PAGES,
 ) -> FindingsOverview:
-    """The audit's failing checks in the one ranking (audits.ranking), filtered by severity,
-    category or check id, with up to ``sample_limit`` affected pages each; counts per
+    """The audit's failing checks in the one ranking (audits.selectors.ranking), filtered by
+    severity, category or check id, with up to ``sample_limit`` affected pages each; counts per
     severity and category for the filters are those of every check. Three queries at most."""
     failing = scan_failing_checks(scan=scan)
     severity_counts = dict.fromkeys(Severity.values, 0)

@@ -1,6 +1,6 @@
 """Deleting the PDF files of audit reports along with their rows.
 
-A report's PDF lives in two places (see audits/pdf.py): the owner's language in the storage
+A report's PDF lives in two places (see audits/services/pdf.py): the owner's language in the storage
 (``SEOReport.pdf_file``: disk or Cloudinary) and any other language in the cache (on disk in
 the embedded shape, Redis in production). Rows cascade; neither of those does.
 """
@@ -15,8 +15,8 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 
-from .models import SEOReport
-from .pdf import report_pdf_cache_key
+from audits.models import SEOReport
+from audits.services.pdf import report_pdf_cache_key
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Customer dashboard: one audit and its live progress; start, retry and cancel audits.
 
-A completed audit's page is the overview of its report (audits.views_report, templates under
+A completed audit's page is the overview of its report (audits.views.report, templates under
 ``dashboard/report/``, which extend ``dashboard/scans/detail.html`` through its ``report``
 block).
 """
@@ -12,13 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from audits.forms import ScanStartForm
+from audits.models import SEOScan, Website
+from audits.selectors import reports as report_selectors
+from audits.services import websites
+from audits.services.scans import QuotaExceeded, scan_cancel
+from audits.views.contexts import overview_context, scan_or_404
 from vivaseo_site.core.ratelimits import action_rate_limit
 from vivaseo_site.dashboard import customer_view, post_only
-
-from . import report_selectors, views_report, websites
-from .forms import ScanStartForm
-from .models import SEOScan, Website
-from .services import QuotaExceeded, scan_cancel
 
 
 def scan_status_payload(scan: SEOScan) -> dict:
@@ -38,10 +39,10 @@ def scan_status_payload(scan: SEOScan) -> dict:
 @customer_view
 def scan_detail(request, pk: int):
     """The audit page: live progress, why it failed, or the overview of its report."""
-    scan = views_report.scan_or_404(request, pk)
+    scan = scan_or_404(request, pk)
     report = report_selectors.scan_report(scan)
     if report is not None:
-        context = views_report.overview_context(scan=scan, report=report)
+        context = overview_context(scan=scan, report=report)
         return render(request, "dashboard/report/overview.html", context)
     context = {
         "scan": scan,
@@ -59,7 +60,7 @@ def scan_detail(request, pk: int):
 @never_cache
 @customer_view
 def scan_status(request, pk: int):
-    return JsonResponse(scan_status_payload(views_report.scan_or_404(request, pk)))
+    return JsonResponse(scan_status_payload(scan_or_404(request, pk)))
 
 
 @customer_view
@@ -100,7 +101,7 @@ def scan_start(request, pk: int):
 
 @customer_view
 def scan_cancel_view(request, pk: int):
-    scan = views_report.scan_or_404(request, pk)
+    scan = scan_or_404(request, pk)
     if refused := post_only(request):
         return refused
     if scan.is_active:

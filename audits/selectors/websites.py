@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import SEOReport, SEOScan, Website
+from audits.models import SEOReport, SEOScan, Website
 
 
 def _completed_reports(website_ref: OuterRef) -> QuerySet[SEOReport]:

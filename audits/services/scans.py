@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,14 +21,14 @@ from django.db.models import Count, F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from . import crawl_settings
-from .checks import run_page_checks, run_site_checks
-from .checks.indexability import robots_blocked_bots
-from .clean import json_clean, row_clean, text_clean, values_clean
-from .engine.crawl_process import ProcessCrawlRunner, fork_available
-from .engine.crawler import CrawlRunner, CrawlSettings, FinishReason, PageRecord
-from .engine.urls import normalize_url, same_site
-from .models import (
+from audits import crawl_settings, task_names
+from audits.checks import run_page_checks, run_site_checks
+from audits.checks.indexability import robots_blocked_bots
+from audits.clean import json_clean, row_clean, text_clean, values_clean
+from audits.engine.crawl_process import ProcessCrawlRunner, fork_available
+from audits.engine.crawler import CrawlRunner, CrawlSettings, FinishReason, PageRecord
+from audits.engine.urls import normalize_url, same_site
+from audits.models import (
     ALREADY_RUNNING_MESSAGE,
     Finding,
     PageLink,
@@ -38,8 +37,9 @@ from .models import (
     SEOScan,
     Website,
 )
-from .scoring import recommendations_build, scan_scores
-from .storage import page_inlinks_update, page_link_rows, page_links_insert, page_result_build
+from audits.scoring import recommendations_build, scan_scores
+from audits.storage import page_inlinks_update, page_link_rows, page_links_insert, page_result_build
+from vivaseo_site.core.queue import task_queue_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -125,9 +125,7 @@ def scan_start(
 
 
 def scan_enqueue(*, scan: SEOScan) -> None:
-    from .tasks import run_scan
-
-    transaction.on_commit(lambda: run_scan.delay(scan.pk))
+    task_queue_on_commit(task_names.RUN_SCAN, scan.pk)
 
 
 def scan_cancel(*, scan: SEOScan, user) -> SEOScan:
@@ -252,8 +250,9 @@ class _PageBatch:
 
 
 class _ScanPipeline:
-    def __init__(self, scan: SEOScan):
+    def __init__(self, scan: SEOScan, *, stop_on: tuple[type[BaseException], ...] = ()):
         self.scan = scan
+        self.stop_on = stop_on
         self.settings = crawl_settings_for(scan)
         self.site_is_https = self.settings.start_url.startswith("https://")
         self.site_roots = [self.settings.start_url]
@@ -321,8 +320,9 @@ class _ScanPipeline:
                         pages_crawled=stored,
                     ):
                         runner.request_stop(FinishReason.CANCELLED)
-        except SoftTimeLimitExceeded:
-            # The worker's time limit: keep what was found and score it.
+        except self.stop_on:
+            # The caller's time limit (the Celery task's soft limit): keep what was found and
+            # score it.
             runner.request_stop(FinishReason.STOPPED)
             runner.outcome.finished_because = FinishReason.STOPPED
         batch.write()
@@ -384,29 +384,32 @@ class _ScanPipeline:
 
 def _after_completion(scan: SEOScan) -> None:
     """The PDF in the owner's language is rendered once the report exists; then we tell them."""
-    from .pdf_tasks import render_report_pdf
-
     language = scan.user.preferred_language or "en"
-    transaction.on_commit(lambda: render_report_pdf.delay(scan.pk, language))
+    task_queue_on_commit(task_names.RENDER_REPORT_PDF, scan.pk, language)
     _announce(scan)
 
 
 def _announce(scan: SEOScan) -> None:
-    """In-app notification and email (audit complete or failed), sent by a worker."""
-    from vivaseo_site.notifications.tasks import notify_scan_finished
+    """In-app notification and email (audit complete or failed), written and sent by a worker
+    (audits.services.announcements)."""
+    task_queue_on_commit(task_names.ANNOUNCE_SCAN_FINISHED, scan.pk)
 
-    transaction.on_commit(lambda: notify_scan_finished.delay(scan.pk))
 
+def scan_run(
+    *, scan_id: int, fetcher=None, stop_on: tuple[type[BaseException], ...] = ()
+) -> SEOScan | None:
+    """Run a scan end to end. Idempotent: returns None when there is nothing to do.
 
-def scan_run(*, scan_id: int, fetcher=None) -> SEOScan | None:
-    """Run a scan end to end. Idempotent: returns None when there is nothing to do."""
+    ``stop_on``: exceptions that end the crawl early but keep and score what it found (the
+    task passes Celery's SoftTimeLimitExceeded; this module knows nothing of Celery).
+    """
     scan = _claim(scan_id)
     if scan is None:
         logger.info("scan %s: nothing to do (already running, finished or given up)", scan_id)
         return None
     # Steps and messages are stored as text: write them in the owner's language.
     with translation.override(scan.user.preferred_language or "en"):
-        return _scan_run_claimed(scan, fetcher=fetcher)
+        return _scan_run_claimed(scan, fetcher=fetcher, stop_on=stop_on)
 
 
 def crawl_runner_for(crawl: CrawlSettings, *, fetcher=None) -> CrawlRunner | ProcessCrawlRunner:
@@ -417,9 +420,11 @@ def crawl_runner_for(crawl: CrawlSettings, *, fetcher=None) -> CrawlRunner | Pro
     return CrawlRunner(crawl, fetcher=fetcher)
 
 
-def _scan_run_claimed(scan: SEOScan, *, fetcher=None) -> SEOScan:
+def _scan_run_claimed(
+    scan: SEOScan, *, fetcher=None, stop_on: tuple[type[BaseException], ...] = ()
+) -> SEOScan:
     try:
-        pipeline = _ScanPipeline(scan)
+        pipeline = _ScanPipeline(scan, stop_on=stop_on)
         runner = crawl_runner_for(pipeline.settings, fetcher=fetcher)
         _progress(scan, progress=3, step=_("Reading robots.txt and sitemaps"))
         pipeline.crawl(runner)

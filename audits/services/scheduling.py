@@ -12,24 +12,21 @@ from __future__ import annotations
 
 import logging
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from audits.models import SEOScan
+from audits.services.scans import QuotaExceeded, ScanAlreadyRunning, scan_start
 from vivaseo_site.accounts.models import ScanConfiguration
-
-from .models import SEOScan
-from .services import QuotaExceeded, ScanAlreadyRunning, scan_start
+from vivaseo_site.core.timezones import zone_named
 
 logger = logging.getLogger(__name__)
 
 
 def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_named(name, default="UTC")
 
 
 def _slot_day_matches(day: date, frequency: str) -> bool:
