@@ -251,7 +251,10 @@ def report_pdf_store(*, scan: SEOScan, language: str) -> SEOReport:
     if report.pdf_file:
         # Otherwise the storage keeps the old file and gives the new one a random suffix.
         report.pdf_file.delete(save=False)
-    report.pdf_file.save(f"{scan.pk}-{language}.pdf", ContentFile(content), save=False)
+    name = report.pdf_file.field.generate_filename(report, f"{scan.pk}-{language}.pdf")
+    # A file left under this audit's name (a restored database, a failed delete) is an orphan.
+    report.pdf_file.storage.delete(name)
+    report.pdf_file.save(name.rsplit("/", 1)[-1], ContentFile(content), save=False)
     report.pdf_generated_at = timezone.now()
     # Not `modified`: the PDF stays fresh only while the report does not change after it.
     report.save(update_fields=["pdf_file", "pdf_generated_at"])

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 
 from audits.models import SEOReport
 from audits.services import pdf
@@ -212,3 +213,15 @@ def test_report_html_query_count_does_not_grow_with_the_audit(
         html = pdf.report_pdf_html(scan=scan, language="en")
 
     assert f"{SITE}/p{size - 1}" in html
+
+
+def test_an_orphaned_file_under_the_audits_name_is_replaced_not_suffixed(full_audit):
+    report = SEOReport.objects.get(scan=full_audit)
+    orphan = report.pdf_file.field.generate_filename(report, f"{full_audit.pk}-en.pdf")
+    report.pdf_file.storage.save(orphan, ContentFile(b"left behind by a restored database"))
+
+    report = pdf.report_pdf_store(scan=full_audit, language="en")
+
+    assert report.pdf_file.name == orphan
+    with report.pdf_file.open("rb") as stored:
+        assert stored.read(4) == b"%PDF"
