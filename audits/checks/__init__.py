@@ -4,7 +4,18 @@ See :mod:`audits.checks.registry` for what a check is, :mod:`audits.checks.runne
 crawler runs them, and ``docs/checks.md`` for the list.
 """
 
+from audits.checks.page import CheckedPage
 from audits.checks.registry import Check, all_checks, get_check, register
-from audits.checks.runner import run_page_checks, run_site_checks
+from audits.checks.runner import FindingResult, page_checks_run, run_page_checks, run_site_checks
 
-__all__ = ["Check", "all_checks", "get_check", "register", "run_page_checks", "run_site_checks"]
+__all__ = [
+    "Check",
+    "CheckedPage",
+    "FindingResult",
+    "all_checks",
+    "get_check",
+    "page_checks_run",
+    "register",
+    "run_page_checks",
+    "run_site_checks",
+]

@@ -8,8 +8,10 @@ from urllib.parse import urlsplit
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audits.checks.indexing import fetch_error_label
+from audits.checks.page import CheckedPage
 from audits.checks.queries import self_canonical
 from audits.checks.registry import register
 from audits.engine.urls import normalize_url, url_scheme
@@ -18,14 +20,11 @@ from audits.models import PageResult, SEOScan
 # Schemes whose URLs have an origin (the URL Standard); others count as "relative".
 _SCHEMES_WITH_ORIGIN = frozenset({"http", "https", "ws", "wss", "ftp"})
 
-_WHY = {
-    "en": "Canonical links tell search engines which URL to show in results when the same "
-    "content is reachable under several URLs. A wrong canonical can hide the page you want "
-    "found, or merge it into the wrong one.",
-    "nl": "Canonieke links vertellen zoekmachines welke URL ze in de resultaten tonen als "
-    "dezelfde inhoud onder meerdere URL's bereikbaar is. Een verkeerde canonical kan de "
-    "pagina die je gevonden wilt zien verbergen, of haar samenvoegen met de verkeerde.",
-}
+_WHY = gettext_lazy(
+    "Canonical links tell search engines which URL to show in results when "
+    "the same content is reachable under several URLs. A wrong canonical can "
+    "hide the page you want found, or merge it into the wrong one."
+)
 
 
 @register(
@@ -36,25 +35,16 @@ _WHY = {
     lighthouse=True,
     applies_to="html",
     covers=("SEOnaut ERROR_RELATIVE_CANONICAL_URL", "SEOnaut ERROR_CANONICAL_MISMATCH"),
-    title={
-        "en": "Document has a valid rel=canonical",
-        "nl": "Document heeft een geldige rel=canonical",
-    },
-    failure_title={
-        "en": "Document does not have a valid rel=canonical",
-        "nl": "Document heeft geen geldige rel=canonical",
-    },
+    title=gettext_lazy("Document has a valid rel=canonical"),
+    failure_title=gettext_lazy("Document does not have a valid rel=canonical"),
     why=_WHY,
-    how_to_fix={
-        "en": "Declare one absolute canonical URL (https://...) per page, in <head> or the "
-        "Link header but never conflicting, pointing at the equivalent page itself: not at "
-        "the home page, and not at a page in another language.",
-        "nl": "Geef per pagina één absolute canonieke URL op (https://...), in <head> of de "
-        "Link-header maar nooit tegenstrijdig, die naar de gelijkwaardige pagina zelf wijst: "
-        "niet naar de homepage en niet naar een pagina in een andere taal.",
-    },
+    how_to_fix=gettext_lazy(
+        "Declare one absolute canonical URL (https://...) per page, in <head> or "
+        "the Link header but never conflicting, pointing at the equivalent page "
+        "itself: not at the home page, and not at a page in another language."
+    ),
 )
-def canonical(page: PageResult) -> list[str]:
+def canonical(page: CheckedPage) -> list[str]:
     """Lighthouse 12 canonical.js, rule for rule."""
     facts = page.facts
     invalid = relative = None
@@ -98,23 +88,14 @@ def canonical(page: PageResult) -> list[str]:
     severity="warning",
     weight=2,
     covers=("SEOnaut ERROR_MULTIPLE_CANONICAL_TAGS",),
-    title={
-        "en": "Page declares one canonical URL",
-        "nl": "Pagina geeft één canonieke URL op",
-    },
-    failure_title={
-        "en": "Page declares more than one canonical URL",
-        "nl": "Pagina geeft meer dan één canonieke URL op",
-    },
+    title=gettext_lazy("Page declares one canonical URL"),
+    failure_title=gettext_lazy("Page declares more than one canonical URL"),
     why=_WHY,
-    how_to_fix={
-        "en": "Keep a single rel=canonical: remove the duplicates that themes, plugins or the "
-        "server add.",
-        "nl": "Houd één rel=canonical over: verwijder de dubbele die thema's, plug-ins of de "
-        "server toevoegen.",
-    },
+    how_to_fix=gettext_lazy(
+        "Keep a single rel=canonical: remove the duplicates that themes, plugins or the server add."
+    ),
 )
-def multiple_canonicals(page: PageResult) -> list[str]:
+def multiple_canonicals(page: CheckedPage) -> list[str]:
     facts = page.facts
     refs = [*facts.get("canonicals", ()), *facts.get("canonical_headers", ())]
     if len(refs) < 2:
@@ -150,20 +131,10 @@ def _canonicalized_pages(scan: SEOScan):
     weight=3,
     scope="site",
     covers=("SEOnaut ERROR_CANONICALIZED_TO_REDIRECT",),
-    title={
-        "en": "Canonical URLs do not redirect",
-        "nl": "Canonieke URL's sturen niet door",
-    },
-    failure_title={
-        "en": "Canonical URL redirects",
-        "nl": "Canonieke URL stuurt door",
-    },
+    title=gettext_lazy("Canonical URLs do not redirect"),
+    failure_title=gettext_lazy("Canonical URL redirects"),
     why=_WHY,
-    how_to_fix={
-        "en": "Make the canonical point at the final URL the redirect leads to.",
-        "nl": "Laat de canonical naar de uiteindelijke URL wijzen waar de doorverwijzing "
-        "naartoe leidt.",
-    },
+    how_to_fix=gettext_lazy("Make the canonical point at the final URL the redirect leads to."),
 )
 def canonical_to_redirect(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     rows = _canonicalized_pages(scan).filter(target_redirects__gt=0)
@@ -180,21 +151,13 @@ def canonical_to_redirect(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple
     weight=4,
     scope="site",
     covers=("SEOnaut ERROR_CANONICALIZED_TO_ERROR",),
-    title={
-        "en": "Canonical URLs work",
-        "nl": "Canonieke URL's werken",
-    },
-    failure_title={
-        "en": "Canonical URL returns an error",
-        "nl": "Canonieke URL geeft een fout",
-    },
+    title=gettext_lazy("Canonical URLs work"),
+    failure_title=gettext_lazy("Canonical URL returns an error"),
     why=_WHY,
-    how_to_fix={
-        "en": "Point the canonical at a working page (usually the page itself), or restore "
-        "the page it names.",
-        "nl": "Laat de canonical naar een werkende pagina wijzen (meestal de pagina zelf), of "
-        "zet de genoemde pagina terug.",
-    },
+    how_to_fix=gettext_lazy(
+        "Point the canonical at a working page (usually the page itself), or "
+        "restore the page it names."
+    ),
 )
 def canonical_to_error(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     rows = _canonicalized_pages(scan).filter(
@@ -214,21 +177,13 @@ def canonical_to_error(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[in
     weight=3,
     scope="site",
     covers=("SEOnaut ERROR_CANONICALIZED_NON_CANONICAL",),
-    title={
-        "en": "Canonical URLs are canonical themselves",
-        "nl": "Canonieke URL's zijn zelf canoniek",
-    },
-    failure_title={
-        "en": "Canonical URL names yet another canonical URL",
-        "nl": "Canonieke URL verwijst zelf naar nog een andere canonieke URL",
-    },
+    title=gettext_lazy("Canonical URLs are canonical themselves"),
+    failure_title=gettext_lazy("Canonical URL names yet another canonical URL"),
     why=_WHY,
-    how_to_fix={
-        "en": "Point the canonical straight at the final canonical URL; search engines may "
-        "ignore canonical chains.",
-        "nl": "Laat de canonical direct naar de uiteindelijke canonieke URL wijzen; "
-        "zoekmachines negeren ketens van canonicals mogelijk.",
-    },
+    how_to_fix=gettext_lazy(
+        "Point the canonical straight at the final canonical URL; search engines "
+        "may ignore canonical chains."
+    ),
 )
 def canonical_to_non_canonical(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     rows = _canonicalized_pages(scan).filter(
@@ -250,21 +205,13 @@ def canonical_to_non_canonical(scan: SEOScan, site: dict[str, Any]) -> Iterator[
     weight=3,
     scope="site",
     covers=("SEOnaut ERROR_CANONICALIZED_NON_INDEXABLE",),
-    title={
-        "en": "Canonical URLs can be indexed",
-        "nl": "Canonieke URL's kunnen geïndexeerd worden",
-    },
-    failure_title={
-        "en": "Canonical URL is noindex or blocked by robots.txt",
-        "nl": "Canonieke URL heeft noindex of wordt door robots.txt geblokkeerd",
-    },
+    title=gettext_lazy("Canonical URLs can be indexed"),
+    failure_title=gettext_lazy("Canonical URL is noindex or blocked by robots.txt"),
     why=_WHY,
-    how_to_fix={
-        "en": "Point the canonical at an indexable page, or lift the noindex or robots.txt "
-        "block on the page it names.",
-        "nl": "Laat de canonical naar een indexeerbare pagina wijzen, of hef de noindex of de "
-        "robots.txt-blokkade op de genoemde pagina op.",
-    },
+    how_to_fix=gettext_lazy(
+        "Point the canonical at an indexable page, or lift the noindex or "
+        "robots.txt block on the page it names."
+    ),
 )
 def canonical_to_noindex(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     rows = _canonicalized_pages(scan).filter(Q(target_noindex=True) | Q(target_blocked=True))

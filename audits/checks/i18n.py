@@ -7,9 +7,11 @@ from itertools import batched
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audits.checks.indexing import fetch_error_label
 from audits.checks.langs import X_DEFAULT, is_valid_hreflang, is_valid_html_lang
+from audits.checks.page import CheckedPage
 from audits.checks.queries import CHUNK_SIZE, documents
 from audits.checks.registry import register
 from audits.models import PageResult, SEOScan, url_digest
@@ -26,20 +28,16 @@ _TARGET_FIELDS: Final = (
     "hreflang",
 )
 
-_HREFLANG_WHY = {
-    "en": "hreflang links tell search engines which version of a page to show for each "
-    "language or region. Mistakes make them ignore the whole set, so visitors land on the "
-    "wrong language.",
-    "nl": "hreflang-links vertellen zoekmachines welke versie van een pagina ze per taal of "
-    "regio tonen. Bij fouten negeren ze de hele set, en komen bezoekers op de verkeerde taal "
-    "uit.",
-}
-_LANG_WHY = {
-    "en": "The lang attribute tells browsers, screen readers and search engines which "
-    "language the page is in, for pronunciation, translation and regional results.",
-    "nl": "Het lang-attribuut vertelt browsers, schermlezers en zoekmachines in welke taal de "
-    "pagina is, voor de uitspraak, vertaling en regionale resultaten.",
-}
+_HREFLANG_WHY = gettext_lazy(
+    "hreflang links tell search engines which version of a page to show for "
+    "each language or region. Mistakes make them ignore the whole set, so "
+    "visitors land on the wrong language."
+)
+_LANG_WHY = gettext_lazy(
+    "The lang attribute tells browsers, screen readers and search engines "
+    "which language the page is in, for pronunciation, translation and "
+    "regional results."
+)
 
 
 @register(
@@ -50,20 +48,15 @@ _LANG_WHY = {
     lighthouse=True,
     applies_to="html",
     covers=("SEOnaut ERROR_HREFLANG_RELATIVE_URL",),
-    title={"en": "Document has a valid hreflang", "nl": "Document heeft een geldige hreflang"},
-    failure_title={
-        "en": "Document doesn't have a valid hreflang",
-        "nl": "Document heeft geen geldige hreflang",
-    },
+    title=gettext_lazy("Document has a valid hreflang"),
+    failure_title=gettext_lazy("Document doesn't have a valid hreflang"),
     why=_HREFLANG_WHY,
-    how_to_fix={
-        "en": "Use a valid language code (optionally with region, e.g. nl-BE) or x-default in "
-        "every hreflang, and a full https:// URL in its href.",
-        "nl": "Gebruik in elke hreflang een geldige taalcode (eventueel met regio, zoals "
-        "nl-BE) of x-default, en een volledige https://-URL in de href.",
-    },
+    how_to_fix=gettext_lazy(
+        "Use a valid language code (optionally with region, e.g. nl-BE) or "
+        "x-default in every hreflang, and a full https:// URL in its href."
+    ),
 )
-def hreflang(page: PageResult) -> list[str]:
+def hreflang(page: CheckedPage) -> list[str]:
     """Lighthouse 12 hreflang.js: each alternate in <head> or a Link header."""
     details = []
     for alternate in page.hreflang:
@@ -77,7 +70,7 @@ def hreflang(page: PageResult) -> list[str]:
     return details
 
 
-def _own_urls(page: PageResult) -> set[str]:
+def _own_urls(page: CheckedPage) -> set[str]:
     return {url for url in (page.url, page.final_url) if url}
 
 
@@ -87,20 +80,15 @@ def _own_urls(page: PageResult) -> set[str]:
     severity="notice",
     weight=1,
     covers=("SEOnaut ERROR_HREFLANG_XDEFAULT",),
-    title={"en": "hreflang set has an x-default", "nl": "hreflang-set heeft een x-default"},
-    failure_title={
-        "en": "hreflang set has no x-default",
-        "nl": "hreflang-set heeft geen x-default",
-    },
+    title=gettext_lazy("hreflang set has an x-default"),
+    failure_title=gettext_lazy("hreflang set has no x-default"),
     why=_HREFLANG_WHY,
-    how_to_fix={
-        "en": 'Add <link rel="alternate" hreflang="x-default" href="..."> pointing at the '
-        "page for visitors whose language you do not serve.",
-        "nl": 'Voeg <link rel="alternate" hreflang="x-default" href="..."> toe die wijst naar '
-        "de pagina voor bezoekers van wie je de taal niet aanbiedt.",
-    },
+    how_to_fix=gettext_lazy(
+        'Add <link rel="alternate" hreflang="x-default" href="..."> pointing at '
+        "the page for visitors whose language you do not serve."
+    ),
 )
-def hreflang_x_default_missing(page: PageResult) -> list[str]:
+def hreflang_x_default_missing(page: CheckedPage) -> list[str]:
     if not page.hreflang:
         return []
     if any(alternate["lang"].lower() == X_DEFAULT for alternate in page.hreflang):
@@ -114,21 +102,14 @@ def hreflang_x_default_missing(page: PageResult) -> list[str]:
     severity="warning",
     weight=2,
     covers=("SEOnaut ERROR_HREFLANG_SELF_REFERENCE",),
-    title={
-        "en": "hreflang set includes the page itself",
-        "nl": "hreflang-set bevat de pagina zelf",
-    },
-    failure_title={
-        "en": "hreflang set does not include the page itself",
-        "nl": "hreflang-set bevat de pagina zelf niet",
-    },
+    title=gettext_lazy("hreflang set includes the page itself"),
+    failure_title=gettext_lazy("hreflang set does not include the page itself"),
     why=_HREFLANG_WHY,
-    how_to_fix={
-        "en": "List the page itself in its hreflang set, with its own language code.",
-        "nl": "Neem de pagina zelf op in haar hreflang-set, met haar eigen taalcode.",
-    },
+    how_to_fix=gettext_lazy(
+        "List the page itself in its hreflang set, with its own language code."
+    ),
 )
-def hreflang_self_reference_missing(page: PageResult) -> list[str]:
+def hreflang_self_reference_missing(page: CheckedPage) -> list[str]:
     if not page.hreflang:
         return []
     own = _own_urls(page)
@@ -143,23 +124,14 @@ def hreflang_self_reference_missing(page: PageResult) -> list[str]:
     severity="notice",
     weight=1,
     covers=("SEOnaut ERROR_HREFLANG_MISMATCHING_LANG",),
-    title={
-        "en": "hreflang matches the page language",
-        "nl": "hreflang komt overeen met de paginataal",
-    },
-    failure_title={
-        "en": "The page's own hreflang differs from its lang attribute",
-        "nl": "De eigen hreflang van de pagina wijkt af van haar lang-attribuut",
-    },
+    title=gettext_lazy("hreflang matches the page language"),
+    failure_title=gettext_lazy("The page's own hreflang differs from its lang attribute"),
     why=_HREFLANG_WHY,
-    how_to_fix={
-        "en": "Make the hreflang that points at the page itself use the same language as "
-        "<html lang>.",
-        "nl": "Laat de hreflang die naar de pagina zelf wijst dezelfde taal gebruiken als "
-        "<html lang>.",
-    },
+    how_to_fix=gettext_lazy(
+        "Make the hreflang that points at the page itself use the same language as <html lang>."
+    ),
 )
-def hreflang_lang_mismatch(page: PageResult) -> list[str]:
+def hreflang_lang_mismatch(page: CheckedPage) -> list[str]:
     lang = page.lang.strip().split("-")[0].lower()
     if not lang:
         return []
@@ -215,18 +187,13 @@ def _alternates_with_targets(scan: SEOScan) -> Iterator[tuple[int, set[str], dic
     weight=3,
     scope="site",
     covers=("SEOnaut ERROR_HREFLANGS_RETURN_LINK",),
-    title={"en": "hreflang links are reciprocal", "nl": "hreflang-links zijn wederzijds"},
-    failure_title={
-        "en": "hreflang alternate does not link back",
-        "nl": "hreflang-alternatief linkt niet terug",
-    },
+    title=gettext_lazy("hreflang links are reciprocal"),
+    failure_title=gettext_lazy("hreflang alternate does not link back"),
     why=_HREFLANG_WHY,
-    how_to_fix={
-        "en": "Every page in an hreflang set must list all the others, itself included; add "
-        "the missing return links on the alternates.",
-        "nl": "Elke pagina in een hreflang-set moet alle andere noemen, zichzelf inbegrepen; "
-        "voeg de ontbrekende terugverwijzingen toe op de alternatieven.",
-    },
+    how_to_fix=gettext_lazy(
+        "Every page in an hreflang set must list all the others, itself "
+        "included; add the missing return links on the alternates."
+    ),
 )
 def hreflang_return_link(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     for page_id, own, alternate, target in _alternates_with_targets(scan):
@@ -255,20 +222,12 @@ def hreflang_return_link(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[
         "SEOnaut ERROR_HREFLANG_TO_ERROR",
         "SEOnaut ERROR_HREFLANG_NOINDEXABLE",
     ),
-    title={
-        "en": "hreflang alternates are indexable pages",
-        "nl": "hreflang-alternatieven zijn indexeerbare pagina's",
-    },
-    failure_title={
-        "en": "hreflang points at a redirect, an error or a noindex page",
-        "nl": "hreflang wijst naar een doorverwijzing, een fout of een noindex-pagina",
-    },
+    title=gettext_lazy("hreflang alternates are indexable pages"),
+    failure_title=gettext_lazy("hreflang points at a redirect, an error or a noindex page"),
     why=_HREFLANG_WHY,
-    how_to_fix={
-        "en": "Point every hreflang at the final, indexable URL of the alternate page.",
-        "nl": "Laat elke hreflang naar de uiteindelijke, indexeerbare URL van de alternatieve "
-        "pagina wijzen.",
-    },
+    how_to_fix=gettext_lazy(
+        "Point every hreflang at the final, indexable URL of the alternate page."
+    ),
 )
 def hreflang_to_non_indexable(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int, str]]:
     for page_id, _own, alternate, target in _alternates_with_targets(scan):
@@ -297,18 +256,12 @@ def _not_indexable_because(target: dict[str, Any]) -> str | None:
     severity="notice",
     weight=1,
     covers=("SEOnaut ERROR_NO_LANG",),
-    title={"en": "Page declares its language", "nl": "Pagina geeft haar taal op"},
-    failure_title={
-        "en": "<html> element has no lang attribute",
-        "nl": "<html>-element heeft geen lang-attribuut",
-    },
+    title=gettext_lazy("Page declares its language"),
+    failure_title=gettext_lazy("<html> element has no lang attribute"),
     why=_LANG_WHY,
-    how_to_fix={
-        "en": 'Add the page language to the root element, e.g. <html lang="en">.',
-        "nl": 'Zet de taal van de pagina op het hoofdelement, bijvoorbeeld <html lang="nl">.',
-    },
+    how_to_fix=gettext_lazy('Add the page language to the root element, e.g. <html lang="en">.'),
 )
-def missing_lang(page: PageResult) -> list[str]:
+def missing_lang(page: CheckedPage) -> list[str]:
     return [] if page.lang.strip() else ["no lang attribute on <html>"]
 
 
@@ -318,18 +271,12 @@ def missing_lang(page: PageResult) -> list[str]:
     severity="warning",
     weight=2,
     covers=("SEOnaut INVALID_LANG",),
-    title={"en": "lang attribute is valid", "nl": "lang-attribuut is geldig"},
-    failure_title={
-        "en": "<html> element has an invalid lang value",
-        "nl": "<html>-element heeft een ongeldige lang-waarde",
-    },
+    title=gettext_lazy("lang attribute is valid"),
+    failure_title=gettext_lazy("<html> element has an invalid lang value"),
     why=_LANG_WHY,
-    how_to_fix={
-        "en": "Use a language code from BCP 47, such as en, nl or en-GB.",
-        "nl": "Gebruik een taalcode volgens BCP 47, zoals nl, en of nl-BE.",
-    },
+    how_to_fix=gettext_lazy("Use a language code from BCP 47, such as en, nl or en-GB."),
 )
-def invalid_lang(page: PageResult) -> list[str]:
+def invalid_lang(page: CheckedPage) -> list[str]:
     lang = page.lang
     if lang.strip() and not is_valid_html_lang(lang):
         return [f'lang="{lang}"']

@@ -195,7 +195,7 @@ def robots_blocked_bots(*, can_fetch: Callable[[str, str], bool], url: str) -> t
     """Which of Lighthouse's crawlers robots.txt keeps away from ``url``.
 
     ``can_fetch(url, user_agent)`` is the robots.txt parser's test (``Protego.can_fetch``).
-    The crawler passes the result to ``page_result_build(robots_blocked_bots=...)``.
+    The crawler passes the result to ``checked_page_build(robots_blocked_bots=...)``.
     """
     names = [user_agent or GENERIC_BOT for user_agent in LIGHTHOUSE_BOTS]
     return tuple(name for name in names if not can_fetch(url, name))

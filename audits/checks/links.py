@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -13,9 +14,13 @@ from audits.checks.indexing import fetch_error_label
 from audits.checks.queries import documents
 from audits.checks.registry import register
 from audits.engine import facts
+from audits.engine.urls import MAX_URL_CHARS
 from audits.models import PageLink, PageResult, SEOScan, url_digest
 
 MAX_DEPTH: Final = 4  # SEOnaut: more than 4 clicks from the start page is deep
+# The URL length cap as written in the English and Dutch texts ("2,048", "2.048").
+_URL_CAP_EN: Final = f"{MAX_URL_CHARS:,}"
+_URL_CAP_NL: Final = _URL_CAP_EN.replace(",", ".")
 
 # The parser's codes for uncrawlable anchors (audits/engine/facts.py), as finding details.
 ANCHOR_PROBLEMS: Final = {
@@ -310,3 +315,70 @@ def page_depth(page: PageResult) -> list[str]:
 )
 def http_links(page: PageResult) -> list[str]:
     return list(page.facts.get("http_links") or ())
+
+
+@register(
+    id="url-too-long",
+    category="links",
+    severity="warning",
+    weight=2,
+    scope="site",
+    title={
+        "en": "Links lead to URLs of a usable length",
+        "nl": "Links leiden naar URL's van een bruikbare lengte",
+    },
+    failure_title={
+        "en": f"Page has links to URLs longer than {_URL_CAP_EN} characters",
+        "nl": f"Pagina heeft links naar URL's van meer dan {_URL_CAP_NL} tekens",
+    },
+    why={
+        "en": f"Browsers, search engines and sitemaps stop at about {_URL_CAP_EN} characters: "
+        "longer URLs are not followed or indexed, and the pages behind them may never be "
+        "found. Such URLs usually come from a broken <base> tag or from parameters that pile "
+        "up on every click.",
+        "nl": f"Browsers, zoekmachines en sitemaps houden op bij ongeveer {_URL_CAP_NL} tekens: "
+        "langere URL's worden niet gevolgd of geïndexeerd, en de pagina's erachter worden "
+        "misschien nooit gevonden. Zulke URL's komen meestal van een kapotte <base>-tag of "
+        "van parameters die bij elke klik verder aangroeien.",
+    },
+    how_to_fix={
+        "en": "Check the page's <base href> and the links it lists: keep URLs short and "
+        "readable, and stop adding parameters to links that already carry them. We left "
+        "these URLs out of the audit.",
+        "nl": "Controleer de <base href> van de pagina en de links erop: houd URL's kort en "
+        "leesbaar, en voeg geen parameters toe aan links die ze al hebben. We hebben deze "
+        "URL's buiten de audit gelaten.",
+    },
+)
+def url_too_long(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int | None, str]]:
+    """The crawl counts, per page, the URLs it dropped for their length (the first pages one
+    by one, the others together): see audits.engine.crawler.CrawlOutcome."""
+    found = site.get("urls_too_long") or {}
+    counts = {url_digest(url): count for url, count in found.get("pages") or ()}
+    pages = PageResult.objects.filter(scan=scan, url_hash__in=counts)
+    listed = 0
+    for page_id, url_hash in pages.order_by("id").values_list("id", "url_hash"):
+        listed += 1
+        yield page_id, _long_urls(counts[url_hash])
+    more_pages = (found.get("page_count") or 0) - listed
+    if more_pages > 0:
+        yield (
+            None,
+            ngettext(
+                "and %(count)d more page with such links",
+                "and %(count)d more pages with such links",
+                more_pages,
+            )
+            % {"count": more_pages},
+        )
+
+
+def _long_urls(count: int) -> str:
+    return ngettext(
+        "%(count)s URL longer than %(limit)s characters, left out",
+        "%(count)s URLs longer than %(limit)s characters, left out",
+        count,
+    ) % {
+        "count": number_format(count, force_grouping=True),
+        "limit": number_format(MAX_URL_CHARS, force_grouping=True),
+    }

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from audits.checks.registry import APPLIES_TO, LANGUAGES, Check, all_checks
+from django.conf import settings
+
+from audits.checks.registry import APPLIES_TO, Check, all_checks
 
 MODULE_TITLES = {
     "indexing": "Indexing, status codes, robots.txt and sitemaps",
@@ -76,7 +78,8 @@ def _check_section(check: Check) -> list[str]:
     ]
     if check.covers:
         lines += [f"Covers: {', '.join(check.covers)}.", ""]
-    for language in LANGUAGES:
+    # Every language the site speaks, from its catalogue: a new language shows up here too.
+    for language, _name in settings.LANGUAGES:
 
         def text(name: str, language: str = language) -> str:
             # Texts quote HTML ("<title>"); Markdown would render it as markup.

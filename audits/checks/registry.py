@@ -8,19 +8,25 @@ registered with :func:`register` in one of the modules in :data:`CHECK_MODULES`:
         category="onpage",
         severity="warning",
         weight=3,
-        title={"en": "Page has an H1 heading", "nl": "..."},
-        failure_title={"en": "Page has no H1 heading", "nl": "..."},
-        why={"en": "...", "nl": "..."},
-        how_to_fix={"en": "...", "nl": "..."},
+        title=gettext_lazy("Page has an H1 heading"),
+        failure_title=gettext_lazy("Page has no H1 heading"),
+        why=gettext_lazy("..."),
+        how_to_fix=gettext_lazy("..."),
     )
-    def missing_h1(page: PageResult) -> list[str]:
+    def missing_h1(page: CheckedPage) -> list[str]:
         return [] if page.h1 else ["no <h1>"]
 
-Page checks (``scope="page"``) take an unsaved :class:`~audits.models.PageResult` and return
-one detail string per problem (empty list: the page passes). ``applies_to`` says which pages
-they run on (see :data:`APPLIES_TO`), so no check body repeats the "is this an error page"
-test. Site checks (``scope="site"``) take ``(scan, site)`` and yield ``(page_id, detail)``
-pairs (``page_id`` None for the whole site); they query the stored rows.
+Page checks (``scope="page"``) take a :class:`~audits.checks.page.CheckedPage` (the page's
+facts, no database row) and return one detail string per problem (empty list: the page
+passes). ``applies_to`` says which pages they run on (see :data:`APPLIES_TO`), so no check
+body repeats the "is this an error page" test. Site checks (``scope="site"``) take
+``(scan, site)`` and yield ``(page_id, detail)`` pairs (``page_id`` None for the whole site);
+they query the stored rows.
+
+The texts are lazy English msgids (``gettext_lazy``, or ``format_lazy`` around one when a
+threshold goes into the text); :meth:`Check.text` renders them in the reader's language at
+read time, and the translations live in ``locale/<language>/LC_MESSAGES/django.po``, so a new
+language is a new catalogue, not an edit to every check.
 
 Checks whose ``lighthouse`` flag is set use the id of a Lighthouse 12 SEO-category audit and
 its exact pass/fail rule; ``covers`` names the SEOnaut issue types a check stands for.
@@ -33,13 +39,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from django.utils import translation
+from django.utils.functional import Promise
+
 from audits.vocabulary import Category, Severity
 
 # The values a check may declare; their order and labels live in audits.vocabulary.
 CATEGORIES: Final = tuple(Category.values)
 SEVERITIES: Final = tuple(Severity.values)
 SCOPES: Final = ("page", "site")
-LANGUAGES: Final = ("en", "nl")
+TEXT_NAMES: Final = ("title", "failure_title", "why", "how_to_fix")
 APPLIES_TO: Final = {
     "any": "every crawled URL, fetched or not",
     "response": "URLs that answered with an HTTP status",
@@ -58,7 +67,9 @@ CHECK_MODULES: Final = (
     "audits.checks.technical",
 )
 
-Text = Mapping[str, str]
+# A lazy English msgid; a {"en": ..., "nl": ...} mapping is the old shape, kept only until
+# the last check modules are converted.
+Text = Promise | Mapping[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +92,11 @@ class Check:
 
     def text(self, name: str, language: str = "en") -> str:
         """One of the texts (``title``, ``failure_title``, ``why``, ``how_to_fix``)."""
-        texts: Text = getattr(self, name)
-        return texts.get(language) or texts["en"]
+        text: Text = getattr(self, name)
+        if isinstance(text, Mapping):
+            return text.get(language) or text["en"]
+        with translation.override(language):
+            return str(text)
 
     @property
     def module(self) -> str:
@@ -149,10 +163,15 @@ def _validate(check: Check) -> None:
         problems.append(f"applies_to must be one of {tuple(APPLIES_TO)}")
     if check.weight < 1:
         problems.append("weight must be at least 1")
-    for name in ("title", "failure_title", "why", "how_to_fix"):
-        texts = getattr(check, name)
-        if any(not texts.get(language, "").strip() for language in LANGUAGES):
-            problems.append(f"{name} needs a text in each of {LANGUAGES}")
+    for name in TEXT_NAMES:
+        text = getattr(check, name)
+        if isinstance(text, Mapping):
+            text = text.get("en", "")
+        elif not isinstance(text, Promise):
+            problems.append(f"{name} must be a gettext_lazy text, rendered at read time")
+            continue
+        if not str(text).strip():
+            problems.append(f"{name} needs an English text")
     if problems:
         raise ValueError(f"Check {check.id!r}: " + "; ".join(problems))
 

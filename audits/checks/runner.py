@@ -1,9 +1,13 @@
 """Run the registered checks: page checks as each page is stored, site checks at the end.
 
-``run_page_checks(page)`` returns unsaved :class:`~audits.models.Finding` rows whose ``page``
-is the (still unsaved) page object: bulk-create the pages first, then the findings, and
-Django fills ``page_id`` from the page's new primary key. One finding per failing check and
-page; its ``detail`` lists what was found, one item per line (at most :data:`MAX_DETAIL_ITEMS`).
+``page_checks_run(page)`` runs every page check on a :class:`~audits.checks.page.CheckedPage`
+(the facts of one page, no database) and returns one :class:`FindingResult` per failing check:
+the crawl, the command line and the editor's preview all call it.
+
+``run_page_checks(row, checked=...)`` turns those into unsaved :class:`~audits.models.Finding`
+rows whose ``page`` is the (still unsaved) page object: bulk-create the pages first, then the
+findings, and Django fills ``page_id`` from the page's new primary key. A finding's ``detail``
+lists what was found, one item per line (at most :data:`MAX_DETAIL_ITEMS`).
 
 ``run_site_checks(scan=..., site=...)`` runs every site check's queries, bulk-creates their
 findings in batches and returns how many it created. It first drops the document findings of
@@ -14,11 +18,13 @@ redirect is not counted twice.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
 from django.db.models import Exists, OuterRef
 
+from audits.checks.page import CheckedPage
 from audits.checks.registry import Check, page_checks, site_checks
 from audits.models import Finding, PageResult, SEOScan
 
@@ -27,7 +33,19 @@ MAX_DETAIL_ITEM_CHARS: Final = 500
 BATCH_SIZE: Final = 1000
 
 
-def page_applicability(page: PageResult) -> dict[str, bool]:
+@dataclass(frozen=True, slots=True)
+class FindingResult:
+    """One page check the page fails, and what was found (one item per problem)."""
+
+    check: Check
+    details: list[str]
+
+    @property
+    def check_id(self) -> str:
+        return self.check.id
+
+
+def page_applicability(page: CheckedPage) -> dict[str, bool]:
     """Which ``applies_to`` groups a page belongs to (see ``registry.APPLIES_TO``)."""
     responded = page.status_code is not None
     html = responded and page.is_html and not page.facts.get("parse_error")
@@ -39,17 +57,31 @@ def _page_checks() -> tuple[Check, ...]:
     return tuple(page_checks())
 
 
-def run_page_checks(page: PageResult) -> list[Finding]:
-    """Unsaved findings for every page check this page fails."""
+def page_checks_run(page: CheckedPage) -> list[FindingResult]:
+    """Every page check ``page`` fails, in registry order. Needs no database."""
     applicable = page_applicability(page)
-    findings = []
+    results = []
     for check in _page_checks():
         if not applicable[check.applies_to]:
             continue
         details = check.evaluate(page)
         if details:
-            findings.append(_finding(check, scan_id=page.scan_id, page=page, details=details))
-    return findings
+            results.append(FindingResult(check=check, details=details))
+    return results
+
+
+def run_page_checks(page: PageResult, *, checked: CheckedPage | None = None) -> list[Finding]:
+    """Unsaved findings of ``page`` (a row) for every page check it fails.
+
+    ``checked`` is the page the row was built from (storage.checked_page_build); without it the
+    row's own values are checked.
+    """
+    if checked is None:
+        checked = CheckedPage.from_row(page)
+    return [
+        _finding(result.check, scan_id=page.scan_id, page=page, details=result.details)
+        for result in page_checks_run(checked)
+    ]
 
 
 def _finding(check: Check, *, scan_id: int, page: Any, details: list[str]) -> Finding:

@@ -6,19 +6,18 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from audits.checks.page import CheckedPage
 from audits.checks.registry import register
-from audits.models import PageResult, SEOScan
+from audits.models import SEOScan
 
 CERTIFICATE_WARNING_DAYS: Final = 14
 
-_HTTPS_WHY = {
-    "en": "HTTPS protects visitors' data, is a Google ranking signal, and browsers mark plain "
-    "HTTP pages as not secure.",
-    "nl": "HTTPS beschermt de gegevens van bezoekers, is een rankingsignaal voor Google, en "
-    "browsers markeren gewone HTTP-pagina's als niet veilig.",
-}
+_HTTPS_WHY = gettext_lazy(
+    "HTTPS protects visitors' data, is a Google ranking signal, and browsers "
+    "mark plain HTTP pages as not secure."
+)
 
 
 def _https(site: dict[str, Any]) -> dict[str, Any]:
@@ -32,20 +31,14 @@ def _https(site: dict[str, Any]) -> dict[str, Any]:
     weight=3,
     applies_to="response",
     covers=("SEOnaut HTTP_SCHEME",),
-    title={"en": "Page is served over HTTPS", "nl": "Pagina wordt via HTTPS geleverd"},
-    failure_title={
-        "en": "Page is served over plain HTTP",
-        "nl": "Pagina wordt via gewone HTTP geleverd",
-    },
+    title=gettext_lazy("Page is served over HTTPS"),
+    failure_title=gettext_lazy("Page is served over plain HTTP"),
     why=_HTTPS_WHY,
-    how_to_fix={
-        "en": "Redirect this http:// URL to its https:// version (301) and link to the https:// "
-        "version.",
-        "nl": "Stuur deze http://-URL door naar de https://-versie (301) en link naar de "
-        "https://-versie.",
-    },
+    how_to_fix=gettext_lazy(
+        "Redirect this http:// URL to its https:// version (301) and link to the https:// version."
+    ),
 )
-def http_scheme(page: PageResult) -> list[str]:
+def http_scheme(page: CheckedPage) -> list[str]:
     """An http:// page on a site that otherwise runs on https (else see https-missing)."""
     return [page.final_url or page.url] if page.facts.get("http_on_https_site") else []
 
@@ -56,26 +49,15 @@ def http_scheme(page: PageResult) -> list[str]:
     severity="warning",
     weight=3,
     applies_to="html",
-    title={
-        "en": "Page loads all resources over HTTPS",
-        "nl": "Pagina laadt alle bronnen via HTTPS",
-    },
-    failure_title={
-        "en": "HTTPS page loads resources over HTTP (mixed content)",
-        "nl": "HTTPS-pagina laadt bronnen via HTTP (gemengde inhoud)",
-    },
-    why={
-        "en": "Browsers block or warn about http:// scripts, styles and images on an https "
-        "page, which can break the page and removes the padlock.",
-        "nl": "Browsers blokkeren of waarschuwen voor http://-scripts, -stijlen en "
-        "-afbeeldingen op een https-pagina; dat kan de pagina breken en haalt het slotje weg.",
-    },
-    how_to_fix={
-        "en": "Load these resources over https:// (or host them yourself).",
-        "nl": "Laad deze bronnen via https:// (of host ze zelf).",
-    },
+    title=gettext_lazy("Page loads all resources over HTTPS"),
+    failure_title=gettext_lazy("HTTPS page loads resources over HTTP (mixed content)"),
+    why=gettext_lazy(
+        "Browsers block or warn about http:// scripts, styles and images on an "
+        "https page, which can break the page and removes the padlock."
+    ),
+    how_to_fix=gettext_lazy("Load these resources over https:// (or host them yourself)."),
 )
-def mixed_content(page: PageResult) -> list[str]:
+def mixed_content(page: CheckedPage) -> list[str]:
     return list(page.facts.get("mixed_content") or ())
 
 
@@ -85,23 +67,15 @@ def mixed_content(page: PageResult) -> list[str]:
     severity="warning",
     weight=3,
     applies_to="html",
-    title={"en": "Forms submit over HTTPS", "nl": "Formulieren verzenden via HTTPS"},
-    failure_title={
-        "en": "Forms submit to http:// URLs",
-        "nl": "Formulieren verzenden naar http://-URL's",
-    },
-    why={
-        "en": "Data typed into a form that posts to http:// travels unencrypted, and browsers "
-        "warn visitors before they submit it.",
-        "nl": "Gegevens uit een formulier dat naar http:// verzendt gaan onversleuteld over "
-        "het netwerk, en browsers waarschuwen bezoekers voordat ze het versturen.",
-    },
-    how_to_fix={
-        "en": "Change the form's action to an https:// URL.",
-        "nl": "Verander de action van het formulier in een https://-URL.",
-    },
+    title=gettext_lazy("Forms submit over HTTPS"),
+    failure_title=gettext_lazy("Forms submit to http:// URLs"),
+    why=gettext_lazy(
+        "Data typed into a form that posts to http:// travels unencrypted, and "
+        "browsers warn visitors before they submit it."
+    ),
+    how_to_fix=gettext_lazy("Change the form's action to an https:// URL."),
 )
-def insecure_forms(page: PageResult) -> list[str]:
+def insecure_forms(page: CheckedPage) -> list[str]:
     return list(page.facts.get("insecure_forms") or ())
 
 
@@ -111,15 +85,13 @@ def insecure_forms(page: PageResult) -> list[str]:
     severity="critical",
     weight=6,
     scope="site",
-    title={"en": "Site uses HTTPS", "nl": "Site gebruikt HTTPS"},
-    failure_title={"en": "Site does not use HTTPS", "nl": "Site gebruikt geen HTTPS"},
+    title=gettext_lazy("Site uses HTTPS"),
+    failure_title=gettext_lazy("Site does not use HTTPS"),
     why=_HTTPS_WHY,
-    how_to_fix={
-        "en": "Install a TLS certificate (free from Let's Encrypt or your host) and redirect "
-        "every http:// URL to https://.",
-        "nl": "Installeer een TLS-certificaat (gratis via Let's Encrypt of je hostingpartij) "
-        "en stuur elke http://-URL door naar https://.",
-    },
+    how_to_fix=gettext_lazy(
+        "Install a TLS certificate (free from Let's Encrypt or your host) and "
+        "redirect every http:// URL to https://."
+    ),
 )
 def https_missing(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, str]]:
     https = _https(site)
@@ -133,21 +105,12 @@ def https_missing(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, s
     severity="warning",
     weight=3,
     scope="site",
-    title={
-        "en": "HTTP redirects to HTTPS",
-        "nl": "HTTP stuurt door naar HTTPS",
-    },
-    failure_title={
-        "en": "The http:// version of the site does not redirect to https://",
-        "nl": "De http://-versie van de site stuurt niet door naar https://",
-    },
+    title=gettext_lazy("HTTP redirects to HTTPS"),
+    failure_title=gettext_lazy("The http:// version of the site does not redirect to https://"),
     why=_HTTPS_WHY,
-    how_to_fix={
-        "en": "Make the server answer every http:// request with a 301 redirect to the same "
-        "https:// URL.",
-        "nl": "Laat de server elk http://-verzoek beantwoorden met een 301-doorverwijzing naar "
-        "dezelfde https://-URL.",
-    },
+    how_to_fix=gettext_lazy(
+        "Make the server answer every http:// request with a 301 redirect to the same https:// URL."
+    ),
 )
 def http_not_redirected(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, str]]:
     https = _https(site)
@@ -161,23 +124,16 @@ def http_not_redirected(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[N
     severity="critical",
     weight=6,
     scope="site",
-    title={"en": "TLS certificate is valid", "nl": "TLS-certificaat is geldig"},
-    failure_title={
-        "en": "TLS certificate is not valid",
-        "nl": "TLS-certificaat is niet geldig",
-    },
-    why={
-        "en": "With an invalid certificate browsers show a full-page security warning and "
-        "most visitors, and crawlers, go no further.",
-        "nl": "Met een ongeldig certificaat tonen browsers een paginagrote "
-        "beveiligingswaarschuwing en gaan de meeste bezoekers, en crawlers, niet verder.",
-    },
-    how_to_fix={
-        "en": "Install a certificate issued by a trusted authority for this exact host name, "
-        "with the full chain, and renew it before it expires.",
-        "nl": "Installeer een certificaat van een vertrouwde uitgever voor precies deze "
-        "hostnaam, met de volledige keten, en vernieuw het voordat het verloopt.",
-    },
+    title=gettext_lazy("TLS certificate is valid"),
+    failure_title=gettext_lazy("TLS certificate is not valid"),
+    why=gettext_lazy(
+        "With an invalid certificate browsers show a full-page security warning "
+        "and most visitors, and crawlers, go no further."
+    ),
+    how_to_fix=gettext_lazy(
+        "Install a certificate issued by a trusted authority for this exact host "
+        "name, with the full chain, and renew it before it expires."
+    ),
 )
 def certificate_invalid(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, str]]:
     certificate = _https(site).get("certificate")
@@ -191,24 +147,14 @@ def certificate_invalid(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[N
     severity="warning",
     weight=3,
     scope="site",
-    title={
-        "en": "TLS certificate is not about to expire",
-        "nl": "TLS-certificaat verloopt niet binnenkort",
-    },
-    failure_title={
-        "en": "TLS certificate expires soon",
-        "nl": "TLS-certificaat verloopt binnenkort",
-    },
-    why={
-        "en": "When the certificate expires, browsers block the site with a security warning.",
-        "nl": "Als het certificaat verloopt, blokkeren browsers de site met een "
-        "beveiligingswaarschuwing.",
-    },
-    how_to_fix={
-        "en": "Renew the certificate now and set up automatic renewal (e.g. certbot).",
-        "nl": "Vernieuw het certificaat nu en stel automatisch vernieuwen in (bijvoorbeeld met "
-        "certbot).",
-    },
+    title=gettext_lazy("TLS certificate is not about to expire"),
+    failure_title=gettext_lazy("TLS certificate expires soon"),
+    why=gettext_lazy(
+        "When the certificate expires, browsers block the site with a security warning."
+    ),
+    how_to_fix=gettext_lazy(
+        "Renew the certificate now and set up automatic renewal (e.g. certbot)."
+    ),
 )
 def certificate_expiring(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, str]]:
     certificate = _https(site).get("certificate") or {}
@@ -230,23 +176,16 @@ def certificate_expiring(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[
     weight=1,
     scope="site",
     covers=("SEOnaut ERROR_MISSING_HSTS",),
-    title={"en": "Site sends an HSTS header", "nl": "Site stuurt een HSTS-header"},
-    failure_title={
-        "en": "Site sends no Strict-Transport-Security header",
-        "nl": "Site stuurt geen Strict-Transport-Security-header",
-    },
-    why={
-        "en": "HSTS makes browsers always use HTTPS for your site, even when someone types or "
-        "follows an http:// link, so connections cannot be downgraded.",
-        "nl": "HSTS laat browsers voor je site altijd HTTPS gebruiken, ook als iemand een "
-        "http://-link typt of volgt, zodat verbindingen niet kunnen worden afgezwakt.",
-    },
-    how_to_fix={
-        "en": "Send Strict-Transport-Security: max-age=31536000 on your https:// responses "
-        "once every page works over HTTPS.",
-        "nl": "Stuur Strict-Transport-Security: max-age=31536000 mee met je https://-"
-        "antwoorden zodra elke pagina via HTTPS werkt.",
-    },
+    title=gettext_lazy("Site sends an HSTS header"),
+    failure_title=gettext_lazy("Site sends no Strict-Transport-Security header"),
+    why=gettext_lazy(
+        "HSTS makes browsers always use HTTPS for your site, even when someone "
+        "types or follows an http:// link, so connections cannot be downgraded."
+    ),
+    how_to_fix=gettext_lazy(
+        "Send Strict-Transport-Security: max-age=31536000 on your https:// "
+        "responses once every page works over HTTPS."
+    ),
 )
 def hsts_missing(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[None, str]]:
     https = _https(site)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
+from audits.checks.page import CheckedPage
 from audits.checks.registry import register
-from audits.models import PageResult
 
 OPEN_GRAPH_TAGS = ("title", "description", "image")
 
@@ -13,27 +15,19 @@ OPEN_GRAPH_TAGS = ("title", "description", "image")
     category="social",
     severity="notice",
     weight=2,
-    title={"en": "Page has Open Graph tags", "nl": "Pagina heeft Open Graph-tags"},
-    failure_title={
-        "en": "Page is missing Open Graph tags",
-        "nl": "Pagina mist Open Graph-tags",
-    },
-    why={
-        "en": "Facebook, LinkedIn, WhatsApp and many other apps build the preview of a shared "
-        "link from og:title, og:description and og:image; without them the preview is bare "
-        "or picks a random image.",
-        "nl": "Facebook, LinkedIn, WhatsApp en veel andere apps bouwen het voorbeeld van een "
-        "gedeelde link op uit og:title, og:description en og:image; zonder die tags is het "
-        "voorbeeld kaal of kiest de app een willekeurige afbeelding.",
-    },
-    how_to_fix={
-        "en": 'Add <meta property="og:title">, "og:description" and "og:image" (an absolute '
-        "URL of an image of at least 1200x630 pixels) to the <head>.",
-        "nl": 'Voeg <meta property="og:title">, "og:description" en "og:image" (een absolute '
-        "URL van een afbeelding van minstens 1200x630 pixels) toe aan de <head>.",
-    },
+    title=gettext_lazy("Page has Open Graph tags"),
+    failure_title=gettext_lazy("Page is missing Open Graph tags"),
+    why=gettext_lazy(
+        "Facebook, LinkedIn, WhatsApp and many other apps build the preview of a "
+        "shared link from og:title, og:description and og:image; without them "
+        "the preview is bare or picks a random image."
+    ),
+    how_to_fix=gettext_lazy(
+        'Add <meta property="og:title">, "og:description" and "og:image" (an '
+        "absolute URL of an image of at least 1200x630 pixels) to the <head>."
+    ),
 )
-def open_graph_missing(page: PageResult) -> list[str]:
+def open_graph_missing(page: CheckedPage) -> list[str]:
     missing = [f"og:{name}" for name in OPEN_GRAPH_TAGS if not (page.og.get(name) or "").strip()]
     return [", ".join(missing)] if missing else []
 
@@ -43,21 +37,15 @@ def open_graph_missing(page: PageResult) -> list[str]:
     category="social",
     severity="notice",
     weight=1,
-    title={"en": "Page has a Twitter card", "nl": "Pagina heeft een Twitter-kaart"},
-    failure_title={
-        "en": "Page has no twitter:card tag",
-        "nl": "Pagina heeft geen twitter:card-tag",
-    },
-    why={
-        "en": "X (Twitter) only shows a rich preview of a shared link when the page names a "
-        "card type; for the rest it falls back on the Open Graph tags.",
-        "nl": "X (Twitter) toont alleen een uitgebreid voorbeeld van een gedeelde link als de "
-        "pagina een kaarttype opgeeft; voor de rest gebruikt X de Open Graph-tags.",
-    },
-    how_to_fix={
-        "en": 'Add <meta name="twitter:card" content="summary_large_image"> to the <head>.',
-        "nl": 'Voeg <meta name="twitter:card" content="summary_large_image"> toe aan de <head>.',
-    },
+    title=gettext_lazy("Page has a Twitter card"),
+    failure_title=gettext_lazy("Page has no twitter:card tag"),
+    why=gettext_lazy(
+        "X (Twitter) only shows a rich preview of a shared link when the page "
+        "names a card type; for the rest it falls back on the Open Graph tags."
+    ),
+    how_to_fix=gettext_lazy(
+        'Add <meta name="twitter:card" content="summary_large_image"> to the <head>.'
+    ),
 )
-def twitter_card_missing(page: PageResult) -> list[str]:
+def twitter_card_missing(page: CheckedPage) -> list[str]:
     return [] if (page.twitter.get("card") or "").strip() else ["no twitter:card"]

@@ -1,13 +1,16 @@
-"""Technical page health: mobile viewport, server speed, page size, structured data."""
+"""Technical page health: mobile viewport, server speed, page size, structured data, and pages
+too complex to analyse at all."""
 
 from __future__ import annotations
 
 from typing import Final
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from audits.checks.registry import register
+from audits.engine.facts import MAX_ELEMENTS, TOO_MANY_ELEMENTS, too_complex_reason
 from audits.models import PageResult
 
 # web.dev: a time to first byte of 0.8 seconds or less is good.
@@ -177,4 +180,56 @@ def invalid_structured_data(page: PageResult) -> list[str]:
     return [
         ngettext("%(errors)d of %(count)d block", "%(errors)d of %(count)d blocks", blocks)
         % {"errors": errors, "count": blocks}
+    ]
+
+
+@register(
+    id="page-too-complex",
+    category="technical",
+    severity="warning",
+    weight=2,
+    applies_to="response",
+    title={
+        "en": "Page can be analysed in reasonable time",
+        "nl": "Pagina is binnen redelijke tijd te analyseren",
+    },
+    failure_title={
+        "en": "Page is too complex to analyse",
+        "nl": "Pagina is te complex om te analyseren",
+    },
+    why={
+        "en": "The page's HTML has so many elements, or is built so unusually, that reading it "
+        "took more time than we allow for one page. Search engines and browsers struggle with "
+        "such pages too: they render slowly, and crawlers may give up on them. None of the "
+        "other checks could run on this page.",
+        "nl": "De HTML van de pagina heeft zoveel elementen, of is zo ongewoon opgebouwd, dat "
+        "het lezen ervan meer tijd kostte dan we voor één pagina toestaan. Zoekmachines en "
+        "browsers hebben ook moeite met zulke pagina's: ze laden traag en crawlers kunnen het "
+        "opgeven. Geen van de andere controles kon op deze pagina worden uitgevoerd.",
+    },
+    how_to_fix={
+        "en": "Reduce the size of the HTML: paginate long lists, close the elements you open, "
+        "remove generated markup nobody sees, and keep the page well under 1,500 elements "
+        "where you can.",
+        "nl": "Maak de HTML kleiner: verdeel lange lijsten over meerdere pagina's, sluit de "
+        "elementen die je opent, verwijder gegenereerde opmaak die niemand ziet, en houd de "
+        "pagina waar mogelijk ruim onder de 1.500 elementen.",
+    },
+)
+def page_too_complex(page: PageResult) -> list[str]:
+    reason = too_complex_reason(page.facts.get("parse_error"))
+    if reason is None:
+        return []
+    kind, amount = reason
+    if kind == TOO_MANY_ELEMENTS:
+        return [
+            _("%(count)s HTML elements; we analyse pages of up to %(limit)s")
+            % {
+                "count": number_format(int(amount), force_grouping=True),
+                "limit": number_format(MAX_ELEMENTS, force_grouping=True),
+            }
+        ]
+    return [
+        _("not analysed within %(seconds)s seconds of processing")
+        % {"seconds": number_format(amount)}
     ]

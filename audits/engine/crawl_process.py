@@ -42,13 +42,23 @@ from collections.abc import Iterator
 
 import billiard
 
-from .crawler import CrawlOutcome, CrawlRunner, CrawlSettings, FinishReason, PageRecord
+from .crawler import (
+    CrawlOutcome,
+    CrawlRunner,
+    CrawlSettings,
+    FinishReason,
+    PageRecord,
+    record_weight,
+)
 from .sitefacts import RobotsTxt
 
 logger = logging.getLogger(__name__)
 
-# Records per message, and the longest a record waits in the child before it is sent.
+# Records per message, and the longest a record waits in the child before it is sent. A batch
+# of pages with many links goes sooner (record_weight, about bytes): the pickled message and
+# its copy in the parent stay small.
 BATCH_RECORDS = 32
+BATCH_WEIGHT = 4 * 1024 * 1024
 FLUSH_SECONDS = 0.1
 # How long the parent waits for a stopped child to say "done" before it kills it.
 STOP_GRACE_SECONDS = 30.0
@@ -196,6 +206,7 @@ class _Sender:
     def __init__(self, writer):
         self.writer = writer
         self.batch: list[tuple[PageRecord, str | None]] = []
+        self.batch_weight = 0
         self.new_robots: dict[str, RobotsTxt] = {}
         self.sent_robots: set[str] = set()
         self.site_sent = False
@@ -212,10 +223,13 @@ class _Sender:
                 self.new_robots[robots_url] = record.robots
             record.robots = None
         self.batch.append((record, robots_url))
+        self.batch_weight += record_weight(record)
 
     def due(self) -> bool:
-        return len(self.batch) >= BATCH_RECORDS or (
-            bool(self.batch) and time.monotonic() - self.oldest >= FLUSH_SECONDS
+        return (
+            len(self.batch) >= BATCH_RECORDS
+            or self.batch_weight >= BATCH_WEIGHT
+            or (bool(self.batch) and time.monotonic() - self.oldest >= FLUSH_SECONDS)
         )
 
     def flush(self, *, outcome: CrawlOutcome) -> None:
@@ -224,7 +238,7 @@ class _Sender:
         site = None if self.site_sent else outcome
         self.writer.send(("pages", self.batch, outcome.pages_fetched, self.new_robots, site))
         self.site_sent = True
-        self.batch, self.new_robots = [], {}
+        self.batch, self.new_robots, self.batch_weight = [], {}, 0
 
 
 def _child_main(settings: CrawlSettings, reader, writer, stop_code, parent_pid: int) -> None:

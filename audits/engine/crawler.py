@@ -10,6 +10,12 @@ parsing get a core of their own.
 Order of work: the start URL, then the pages reachable by links (breadth-first, so the recorded
 depth is the click depth), then sitemap URLs that no link reached (their depth is unknown:
 None). Canonical, hreflang and redirect targets on the same site are queued too.
+
+Everything the crawl keeps is bounded, whatever the site serves: the frontier holds at most
+:func:`frontier_limit` URLs (a URL found while it is full is left for a later page to find
+again), the crawl reaches at most :data:`MAX_ORIGINS` origins (each costs a robots.txt),
+records at most ``max_pages`` URLs that robots.txt disallows, keeps sitemap URLs as hashes,
+and the queue to the caller is bounded in pages and in the links they carry.
 """
 
 from __future__ import annotations
@@ -30,6 +36,21 @@ from .facts import PageFacts, parse_page
 from .fetch import FetchResult, HttpFetcher
 from .sitefacts import RobotsTxt, collect_sitemaps, robots_from_fetch, robots_url_for
 from .urls import same_site, url_scheme
+
+# Origins (scheme, host, port) one crawl may reach: each has a robots.txt to fetch and keep.
+# A page can link to http://site:1/ ... http://site:65535/, all "the same site".
+MAX_ORIGINS = 32
+# Pages whose over-long URLs are listed one by one in the outcome (the rest are counted).
+MAX_LONG_URL_PAGES = 200
+# What the queue between the crawl and its caller may hold, by record_weight (about bytes): a
+# slow database must not let 256 pages of 10,000 long links each pile up.
+QUEUED_WEIGHT = 32 * 1024 * 1024
+
+
+def frontier_limit(max_pages: int) -> int:
+    """URLs the frontier may hold: twice what can still be fetched (robots.txt may refuse
+    some), at least 1,000, at most 100,000."""
+    return min(max(2 * max_pages, 1_000), 100_000)
 
 
 class FinishReason(StrEnum):
@@ -89,6 +110,20 @@ class CrawlOutcome:
     start_tls: object | None = None
     start_hsts: str | None = None
     error: str | None = None
+    # URLs dropped for being longer than MAX_URL_CHARS: per page (the first pages), in total.
+    long_url_pages: dict[str, int] = field(default_factory=dict)
+    long_url_page_count: int = 0
+    long_url_total: int = 0
+    # URLs found but not queued: the frontier was full, or they were on one origin too many.
+    urls_not_queued: int = 0
+
+    def count_long_urls(self, url: str, count: int) -> None:
+        if not count:
+            return
+        self.long_url_page_count += 1
+        self.long_url_total += count
+        if len(self.long_url_pages) < MAX_LONG_URL_PAGES:
+            self.long_url_pages[url] = self.long_url_pages.get(url, 0) + count
 
     def site_facts(self, *, start_url: str, user_agent: str) -> dict:
         """The `site` dict the checks and the report read."""
@@ -120,6 +155,17 @@ class CrawlOutcome:
                 ),
                 "hsts": self.start_hsts,
             },
+            **(
+                {
+                    "urls_too_long": {
+                        "pages": [[url, count] for url, count in self.long_url_pages.items()],
+                        "page_count": self.long_url_page_count,
+                        "total": self.long_url_total,
+                    }
+                }
+                if self.long_url_total
+                else {}
+            ),
         }
 
 
@@ -135,8 +181,13 @@ class Crawler:
         self._excludes = settings.compiled(settings.exclude_patterns)
         self._seen: set[str] = set()
         self._links: deque[tuple[str, int | None]] = deque()
+        self._frontier_limit = frontier_limit(settings.max_pages)
+        self._origins: set[str] = set()
+        self._blocked = 0  # URLs recorded as disallowed by robots.txt
+        # Sitemap URLs to crawl (no more than can be fetched) and the hashes of all of them
+        # (for "in sitemap"): 50,000 URLs of up to 2,048 characters would be 100 MB.
         self._sitemap_urls: deque[str] = deque()
-        self._sitemap_set: set[str] = set()
+        self._sitemap_hashes: set[int] = set()
         self._in_flight = 0
         self._wake: asyncio.Condition | None = None
         self._site_roots = [settings.start_url]
@@ -191,8 +242,25 @@ class Crawler:
         if depth is not None and depth > self.settings.max_depth:
             self._depth_limited = True
             return
+        if len(self._links) >= self._frontier_limit or not self._new_origin_allowed(url):
+            self.outcome.urls_not_queued += 1
+            return
         self._seen.add(url)
         self._links.append((url, depth))
+
+    def _new_origin_allowed(self, url: str) -> bool:
+        # Normalized URLs are "scheme://authority/path": the origin ends at the next "/".
+        end = url.find("/", url.find("//") + 2)
+        origin = url if end == -1 else url[:end]
+        if origin in self._origins:
+            return True
+        if len(self._origins) >= MAX_ORIGINS:
+            return False
+        self._origins.add(origin)
+        return True
+
+    def _in_sitemap(self, url: str) -> bool:
+        return hash(url) in self._sitemap_hashes
 
     # -- robots.txt and politeness ------------------------------------------------------------
     async def _robots_for(self, url: str) -> RobotsTxt:
@@ -286,6 +354,7 @@ class Crawler:
         """robots.txt, the start URL and the sitemaps; False when the crawl cannot go on."""
         url = self.settings.start_url
         self._seen.add(url)
+        self._new_origin_allowed(url)
         robots = await self._robots_for(url)
         self.outcome.robots = robots
         self.outcome.final_start_url = url
@@ -322,9 +391,10 @@ class Crawler:
         self.outcome.sitemaps = files
         self.outcome.sitemap_urls = len(urls)
         for url in urls:
-            if self._in_scope(url) and url not in self._sitemap_set:
-                self._sitemap_set.add(url)
-                self._sitemap_urls.append(url)
+            if self._in_scope(url) and hash(url) not in self._sitemap_hashes:
+                self._sitemap_hashes.add(hash(url))
+                if len(self._sitemap_urls) < self.settings.max_pages:
+                    self._sitemap_urls.append(url)
 
     async def _https_probe(self) -> None:
         """Does the http:// address of an https:// site redirect to https://?"""
@@ -351,7 +421,7 @@ class Crawler:
                     # Links are exhausted: every page a link reaches has been seen.
                     while self._sitemap_urls:
                         url = self._sitemap_urls.popleft()
-                        if url not in self._seen:
+                        if url not in self._seen and self._new_origin_allowed(url):
                             self._seen.add(url)
                             self._in_flight += 1
                             self._reserved += 1
@@ -372,7 +442,10 @@ class Crawler:
                 if self.settings.obey_robots:
                     if not robots.can_fetch(url, self.settings.user_agent):
                         self._reserved -= 1  # not fetched: it does not count as a page
-                        await self._emit_blocked(url, depth, emit)
+                        # ...so it needs a limit of its own: a page can link to millions.
+                        if self._blocked < self.settings.max_pages:
+                            self._blocked += 1
+                            await self._emit_blocked(url, depth, emit)
                         continue
                     # Crawl-delay only ever slows us down.
                     delay = max(delay, robots.crawl_delay(self.settings.user_agent) or 0)
@@ -392,7 +465,7 @@ class Crawler:
                 url=url,
                 depth=depth,
                 fetch=None,
-                in_sitemap=url in self._sitemap_set,
+                in_sitemap=self._in_sitemap(url),
                 blocked_by_robots=True,
                 robots=self._robots.get(robots_url_for(url)),
             )
@@ -413,7 +486,7 @@ class Crawler:
                     url=url,
                     depth=depth,
                     fetch=source,
-                    in_sitemap=url in self._sitemap_set,
+                    in_sitemap=self._in_sitemap(url),
                     robots=self._robots.get(robots_url_for(url)),
                 )
             )
@@ -432,6 +505,7 @@ class Crawler:
                 result.body, url=result.final_url or url, content_type=result.content_type,
                 headers=result.headers,
             )  # fmt: skip
+            self.outcome.count_long_urls(url, facts.urls_too_long)
             self._queue_discoveries(facts, next_depth)
         body_size = len(result.body)
         result.body = b""  # memory stays flat: the parsed facts are all we keep
@@ -441,7 +515,7 @@ class Crawler:
                 depth=depth,
                 fetch=result,
                 facts=facts,
-                in_sitemap=url in self._sitemap_set,
+                in_sitemap=self._in_sitemap(url),
                 body_size=body_size,
                 robots=self._robots.get(robots_url_for(url)),
             )
@@ -460,6 +534,14 @@ class Crawler:
 
 
 _DONE = object()
+
+
+def record_weight(record: PageRecord) -> int:
+    """Roughly the bytes a record holds: mostly its links."""
+    facts = record.facts
+    if facts is None:
+        return 2_000
+    return 2_000 + facts.link_chars + 150 * len(facts.links)
 
 
 class StopSignal(threading.Event):
@@ -483,6 +565,8 @@ class CrawlRunner:
         self.stop = StopSignal()
         self.crawler = Crawler(settings, stop=self.stop, fetcher=fetcher)
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._queued_weight = 0  # record_weight of what is in the queue
+        self._weight_lock = threading.Lock()
         self._thread = threading.Thread(target=self._main, name="vivaseo-crawl", daemon=True)
         self._abandoned = False
         self.error: BaseException | None = None
@@ -501,12 +585,16 @@ class CrawlRunner:
 
     async def _emit(self, record: PageRecord) -> None:
         # A full queue means the database is behind: wait without blocking other fetches.
+        weight = record_weight(record)
         while not self._abandoned:
-            try:
-                self._queue.put_nowait(record)
-                return
-            except queue.Full:
-                await asyncio.sleep(0.01)
+            with self._weight_lock:
+                # A record always fits into an empty queue, however heavy it is.
+                if not self._queued_weight or self._queued_weight + weight <= QUEUED_WEIGHT:
+                    with contextlib.suppress(queue.Full):
+                        self._queue.put_nowait(record)
+                        self._queued_weight += weight
+                        return
+            await asyncio.sleep(0.01)
 
     def records(self, *, poll_seconds: float = 1.0) -> Iterator[PageRecord | None]:
         """Yield records as they arrive, and None every `poll_seconds` without one (so the
@@ -521,6 +609,8 @@ class CrawlRunner:
                     continue
                 if item is _DONE:
                     break
+                with self._weight_lock:
+                    self._queued_weight -= record_weight(item)
                 yield item
         finally:
             if self._thread.is_alive():

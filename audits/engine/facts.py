@@ -60,7 +60,20 @@ Visible text (word count, content hash) is the ``<body>`` text without ``script`
 a word is what whitespace separates, and each CJK character counts as one.
 
 Robustness: :func:`parse_page` never raises for any body; broken markup is repaired by the
-parser as a browser would, and every stored list and string is capped.
+parser as a browser would, and every stored list and string is capped. A crawled page must not
+be able to take the crawl down, so:
+
+* every regular expression that reads crawled text runs in linear time (no nested unbounded
+  repetition; the tests feed each one 5 MB of hostile input);
+* markup that makes HTML5 parsers slow is defused first (runaway nesting, attribute bombs), and
+  a page with more than :data:`MAX_ELEMENTS` start tags is not parsed at all;
+* parsing has a CPU budget (:data:`PAGE_CPU_BUDGET_SECONDS` of the calling thread's CPU time),
+  checked between stages and inside every loop over the document; a page that runs out is
+  returned with ``parse_error`` starting with :data:`TOO_COMPLEX` ("too complex to analyse"),
+  which the ``page-too-complex`` check reports, and the crawl goes on;
+* URLs longer than :data:`~audits.engine.urls.MAX_URL_CHARS` once resolved are dropped and
+  counted in ``urls_too_long`` (the ``url-too-long`` check), and the links kept per page are
+  capped in number and in characters.
 
 Pure Python, no Django imports.
 """
@@ -69,10 +82,12 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import json
 import logging
 import re
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -80,7 +95,16 @@ import jstyleson
 from extruct.jsonld import HTML_OR_JS_COMMENTLINE
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
-from audits.engine.urls import is_absolute_url, is_valid_url, normalize_url, url_scheme
+from audits.engine.urls import (
+    MAX_URL_CHARS,
+    UrlTooLong,
+    is_absolute_url,
+    is_valid_url,
+    normalize_url,
+    resolve_base_url,
+    resolve_url,
+    url_scheme,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -90,12 +114,29 @@ MAX_BODY_BYTES: Final = 15 * 1024 * 1024
 # whole product texts); the cap only stops hostile pages.
 MAX_TEXT_CHARS: Final = 10_000
 MAX_LINK_TEXT_CHARS: Final = 200
-MAX_LINKS: Final = 20_000  # the crawl frontier wants them all; this only stops hostile pages
+# The crawl frontier wants every link; these only stop hostile pages (a page's links cross to
+# the scan's process and become link rows, so they are capped in number and in characters).
+MAX_LINKS: Final = 10_000
+MAX_LINK_CHARS: Final = 1_000_000  # URL + href + text of the links kept
 MAX_HEADINGS: Final = 500
 MAX_IMAGES: Final = 200
 MAX_PROBLEMS: Final = 200
 MAX_URLS: Final = 100  # mixed content, insecure forms
 MAX_JSONLD_TYPES: Final = 100
+MAX_JSONLD_BLOCKS: Final = 100  # decoded; more are counted only
+
+# Parsing costs 1-20 ms of CPU for a real page and ~1.1 s for 5 MB of 100,000 nested <div>s;
+# 5 MB of hostile markup took minutes before the guards below. Past this much CPU time (of
+# the parsing thread) a page is "too complex to analyse".
+PAGE_CPU_BUDGET_SECONDS: Final = 1.5
+# Pages with more start tags are too complex to analyse without parsing them (Lighthouse
+# already warns past 1,400 DOM elements; HTML5 parsing costs up to ~7 us per element).
+MAX_ELEMENTS: Final = 200_000
+# How parse_error reads for such a page: "too_complex: elements=250000" (more start tags than
+# MAX_ELEMENTS) or "too_complex: cpu_seconds=1.5" (the CPU budget ran out).
+TOO_COMPLEX: Final = "too_complex"
+TOO_MANY_ELEMENTS: Final = "elements"
+OUT_OF_CPU: Final = "cpu_seconds"
 
 # Lighthouse 12 link-text.js: link texts that say nothing about the target, per language.
 _NON_DESCRIPTIVE_LINK_TEXTS_BY_LANG: Final = {
@@ -156,6 +197,8 @@ _INVISIBLE_TAGS: Final = [
     "noframes",
     "title",
 ]
+_INVISIBLE_SELECTOR: Final = ", ".join(_INVISIBLE_TAGS)
+_LARGE_PAGE_BYTES: Final = 512 * 1024
 _SUBRESOURCE_SELECTOR: Final = (
     "img[src], script[src], iframe[src], frame[src], audio[src], video[src], source[src], "
     "track[src], embed[src]"
@@ -262,12 +305,19 @@ class PageFacts:
     content_hash: str | None = None
     links: tuple[Link, ...] = ()
     links_total: int = 0
+    link_chars: int = 0  # URL, href and text characters of the links kept
     uncrawlable_anchors: tuple[AnchorProblem, ...] = ()
     non_descriptive_links: tuple[AnchorProblem, ...] = ()
     insecure_forms: tuple[str, ...] = ()
     mixed_content: tuple[str, ...] = ()
     plugins: int = 0
+    urls_too_long: int = 0  # URLs dropped for being longer than MAX_URL_CHARS
     parse_error: str | None = None
+
+    @property
+    def too_complex(self) -> bool:
+        """The page ran out of its CPU budget (or had too many elements) and was not read."""
+        return too_complex_reason(self.parse_error) is not None
 
     @property
     def meta_description(self) -> str | None:
@@ -286,47 +336,114 @@ class PageFacts:
         return tuple(dict.fromkeys(urls))
 
 
+class PageTooComplex(Exception):
+    """The page cannot be analysed within its CPU budget: ``reason`` is TOO_MANY_ELEMENTS or
+    OUT_OF_CPU, ``amount`` the elements counted or the CPU seconds allowed."""
+
+    def __init__(self, reason: str, amount: float) -> None:
+        super().__init__(f"{reason}={amount}")
+        self.reason = reason
+        self.amount = amount
+
+
+def too_complex_reason(parse_error: str | None) -> tuple[str, float] | None:
+    """``(reason, amount)`` of a page that was too complex to analyse, else None."""
+    if not parse_error or not parse_error.startswith(TOO_COMPLEX + ": "):
+        return None
+    reason, _, amount = parse_error[len(TOO_COMPLEX) + 2 :].partition("=")
+    try:
+        return reason, float(amount)
+    except ValueError:
+        return None
+
+
+class _CpuBudget:
+    """CPU seconds of the calling thread (a crawl's other threads do not count)."""
+
+    __slots__ = ("deadline", "seconds")
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.deadline = float("inf") if seconds is None else time.thread_time() + seconds
+
+    def check(self) -> None:
+        if time.thread_time() > self.deadline:
+            raise PageTooComplex(OUT_OF_CPU, self.seconds or 0)
+
+
 def parse_page(
     body: bytes,
     *,
     url: str,
     content_type: str | None = None,
     headers: Mapping[str, str] | None = None,
+    cpu_budget_seconds: float | None = PAGE_CPU_BUDGET_SECONDS,
 ) -> PageFacts:
     """Extract :class:`PageFacts` from a fetched page; never raises.
 
     ``url`` is the final URL (after redirects), ``content_type`` the response's
     ``Content-Type`` and ``headers`` its headers (a multidict keeps repeated ``Link`` and
-    ``X-Robots-Tag`` headers apart; a plain dict works too).
+    ``X-Robots-Tag`` headers apart; a plain dict works too). A page that needs more than
+    ``cpu_budget_seconds`` of CPU (None: no limit) comes back "too complex": only what the
+    headers say, and ``parse_error`` starting with :data:`TOO_COMPLEX`.
     """
     page_url = normalize_url(url) or url
+    budget = _CpuBudget(cpu_budget_seconds)
     try:
-        return _parse_page(body, page_url=page_url, content_type=content_type, headers=headers)
+        from_headers = _read_headers(headers, page_url=page_url, budget=budget)
+        if not is_html_content_type(content_type):
+            return PageFacts(
+                url=page_url,
+                is_html=False,
+                canonical_headers=from_headers.canonicals,
+                hreflang=from_headers.hreflang,
+                x_robots_tag=from_headers.x_robots_tag,
+                urls_too_long=from_headers.urls_too_long,
+            )
+        return _parse_html_page(
+            body, page_url=page_url, content_type=content_type, headers=headers,
+            from_headers=from_headers, budget=budget,
+        )  # fmt: skip
+    except PageTooComplex as error:
+        logger.info("Too complex to analyse: %s (%s)", page_url, error)
+        return PageFacts(
+            url=page_url,
+            parse_error=f"{TOO_COMPLEX}: {error}"[:500],
+            x_robots_tag=tuple(_header_values(headers, "x-robots-tag")),
+        )
     except Exception as error:  # a crawler must survive any page; log it and carry on
         logger.exception("Could not extract facts from %s", page_url)
         return PageFacts(url=page_url, parse_error=f"{type(error).__name__}: {error}"[:500])
 
 
-def _parse_page(
+@dataclass(slots=True)
+class _HeaderFacts:
+    canonicals: tuple[UrlRef, ...]
+    hreflang: tuple[Hreflang, ...]
+    x_robots_tag: tuple[str, ...]
+    urls_too_long: int
+
+
+def _read_headers(
+    headers: Mapping[str, str] | None, *, page_url: str, budget: _CpuBudget
+) -> _HeaderFacts:
+    resolve = _Resolver(page_url)
+    canonicals, hreflang = _read_link_headers(
+        _header_values(headers, "link"), resolve=resolve, budget=budget
+    )
+    x_robots_tag = tuple(_header_values(headers, "x-robots-tag"))
+    return _HeaderFacts(canonicals, hreflang, x_robots_tag, resolve.too_long)
+
+
+def _parse_html_page(
     body: bytes,
     *,
     page_url: str,
     content_type: str | None,
     headers: Mapping[str, str] | None,
+    from_headers: _HeaderFacts,
+    budget: _CpuBudget,
 ) -> PageFacts:
-    canonical_headers, header_hreflang = _read_link_headers(
-        _header_values(headers, "link"), page_url=page_url
-    )
-    x_robots_tag = tuple(_header_values(headers, "x-robots-tag"))
-    if not is_html_content_type(content_type):
-        return PageFacts(
-            url=page_url,
-            is_html=False,
-            canonical_headers=canonical_headers,
-            hreflang=header_hreflang,
-            x_robots_tag=x_robots_tag,
-        )
-
     body = body[:MAX_BODY_BYTES]
     # The crawler hands over the bare media type; the charset is in the header itself.
     declared_types = [content_type or "", *_header_values(headers, "content-type")]
@@ -334,50 +451,57 @@ def _parse_page(
         body, content_type=next((t for t in declared_types if "charset" in t.lower()), None)
     )
     text, encoding = _decode(body, declared)
-    tree = _parse_html(text)
+    budget.check()
+    tree = _parse_html(text, budget=budget)
+    del text  # the tree holds its own copy; 5 MB less while the facts are read
+    budget.check()
     base_url = _document_base_url(tree, page_url=page_url)
     head = tree.head
     head_metas = head.css("meta") if head is not None else []
     head_links = head.css("link") if head is not None else []
 
-    meta = _read_head_metas(head_metas)
-    social = _read_social_metas(tree, head_metas)
-    canonicals, head_hreflang = _read_head_links(head_links, base_url=base_url)
-    headings = _read_headings(tree)
+    meta = _read_head_metas(head_metas, budget=budget)
+    social = _read_social_metas(tree, head_metas, budget=budget)
     resolve = _Resolver(base_url)
-    images = _read_images(tree, resolve=resolve)
-    anchors = _read_anchors(tree, page_url=page_url, resolve=resolve)
-    jsonld_types, jsonld_blocks, jsonld_errors = _read_jsonld(tree)
+    canonicals, head_hreflang = _read_head_links(head_links, resolve=resolve, budget=budget)
+    headings = _read_headings(tree, budget=budget)
+    images = _read_images(tree, resolve=resolve, budget=budget)
+    anchors = _read_anchors(tree, page_url=page_url, resolve=resolve, budget=budget)
+    jsonld_types, jsonld_blocks, jsonld_errors = _read_jsonld(tree, budget=budget)
     is_https = page_url.startswith("https://")
-    insecure_forms = _insecure_forms(tree, resolve=resolve) if is_https else ()
-    mixed_content = _mixed_content(tree, resolve=resolve) if is_https else ()
-    title = _document_title(tree)
+    insecure_forms = _insecure_forms(tree, resolve=resolve, budget=budget) if is_https else ()
+    mixed_content = _mixed_content(tree, resolve=resolve, budget=budget) if is_https else ()
+    title = _document_title(tree, budget=budget)
     head_titles = head.css("title")[:MAX_PROBLEMS] if head is not None else []
     titles = tuple(_title_text(node) for node in head_titles)
     lang = _html_lang(tree)
     plugins = len(tree.css("embed, object, applet"))
+    budget.check()
     # Last: it strips invisible elements from the tree.
-    word_count, content_hash = _read_visible_text(tree)
+    word_count, content_hash = _read_visible_text(tree, large=len(body) > _LARGE_PAGE_BYTES)
+    budget.check()
 
     return PageFacts(
         url=page_url,
         is_html=True,
         encoding=encoding,
         encoding_declared=declared is not None,
-        base_url=base_url,
+        # A <base> over the URL cap is used to resolve links (which it makes too long) but is
+        # not kept: it would travel with the page's facts.
+        base_url=base_url if len(base_url) <= MAX_URL_CHARS else None,
         title=title,
         titles=titles,
         meta_descriptions=meta.descriptions,
-        h1=tuple(text for level, text in headings if level == 1)[:MAX_HEADINGS],
-        h2_count=sum(1 for level, _ in headings if level == 2),
-        headings=tuple(headings[:MAX_HEADINGS]),
+        h1=headings.h1,
+        h2_count=headings.h2_count,
+        headings=headings.headings,
         canonicals=canonicals,
-        canonical_headers=canonical_headers,
+        canonical_headers=from_headers.canonicals,
         lang=lang,
-        hreflang=head_hreflang + header_hreflang,
+        hreflang=head_hreflang + from_headers.hreflang,
         meta_robots=meta.robots,
         robots_metas=meta.robots_metas,
-        x_robots_tag=x_robots_tag,
+        x_robots_tag=from_headers.x_robots_tag,
         viewport=meta.viewport,
         og=social[0],
         twitter=social[1],
@@ -394,21 +518,31 @@ def _parse_page(
         content_hash=content_hash,
         links=anchors.links,
         links_total=anchors.links_total,
+        link_chars=anchors.link_chars,
         uncrawlable_anchors=anchors.uncrawlable,
         non_descriptive_links=anchors.non_descriptive,
         insecure_forms=insecure_forms,
         mixed_content=mixed_content,
         plugins=plugins,
+        urls_too_long=from_headers.urls_too_long + resolve.too_long,
     )
 
 
 # --- Parsing ----------------------------------------------------------------------------------
 
 MAX_NESTING_DEPTH: Final = 512  # what Chrome allows
-MAX_ATTRIBUTES: Final = 1000
+# Lexbor compares each attribute with the element's others: 20,000 cost 1.2 s, and 5 MB of
+# elements with 1,000 each ~1.3 s. With 256, a 5 MB page of them costs ~0.3 s.
+MAX_ATTRIBUTES: Final = 256
 # Start tags left open beyond which the markup is scanned for runaway nesting.
 _UNCLOSED_TAGS_BEFORE_SCAN: Final = 4096
-_MARKUP_TOKEN_RE: Final = re.compile(r"<!--|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*>")
+# The tag's end (">") is looked up with str.find, not by the pattern: "[^>]*>" retried from
+# each "<a" of 5 MB of "<a<a<a..." without ">" was quadratic (11 s of CPU for 200 KB).
+_MARKUP_TOKEN_RE: Final = re.compile(r"<(?:(!--)|(/?)([a-zA-Z][a-zA-Z0-9:-]*+))")
+# Longer tags are stepped over by searching again after them.
+_LONG_TAG_CHARS: Final = 1024
+# A start tag runs to the next ">" (quotes aside): "<a<a<a" is one tag named "a<a<a".
+_START_TAG_RE: Final = re.compile(r"<[a-zA-Z][^>]*+")
 _RAW_TEXT_TAGS: Final = frozenset(
     {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript"}
 )
@@ -420,10 +554,44 @@ _FLAT_TAGS: Final = frozenset(
         *("html", "head", "body"),
     }
 )
-# Only a tag this long can hold enough attributes to matter.
-_LONG_TAG_CHARS: Final = 64 * 1024
-_LONG_TAG_RE: Final = re.compile(rf"<([a-zA-Z][^\s/>]*)[^>]{{{_LONG_TAG_CHARS},}}>?")
-_ATTRIBUTE_RE: Final = re.compile(r"""[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+# Smaller pages cannot hold an attribute bomb that costs more than ~0.1 s.
+_ATTRIBUTE_SCAN_CHARS: Final = 32 * 1024
+# The HTML tokenizer's view of attributes, quotes included (a quoted ">" does not end a tag),
+# with possessive quantifiers throughout: every character is read once.
+_WS: Final = r"\t\n\f\r "
+_ATTRIBUTE: Final = (
+    rf"[^{_WS}/>][^{_WS}/>=]*+"
+    rf"""(?:[{_WS}]*+=[{_WS}]*+(?:"[^"]*+"|'[^']*+'|[^{_WS}>]++))?+"""
+)
+_ATTRIBUTES_WITHIN_LIMIT: Final = (
+    rf"(?:[{_WS}/]*+{_ATTRIBUTE}){{0,{MAX_ATTRIBUTES}}}+(?![{_WS}/]*+[^{_WS}/>])"
+)
+# One alternative per element, not a backreference: Python's re rejects a group captured
+# inside a possessive repeat ("The span of capturing group is wrong").
+_RAW_TEXT_ELEMENTS: Final = "|".join(
+    rf"{name}(?=[{_WS}/>]){_ATTRIBUTES_WITHIN_LIMIT}(?:[^<]++|<(?!/{name}[{_WS}/>]))*+"
+    for name in ("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")
+    + ("noscript",)
+)
+# Everything up to the first tag with more than MAX_ATTRIBUTES attributes (one match: no
+# Python per tag). Comments and raw text (scripts, styles) are skipped whole, so their text
+# is never taken for attributes.
+_MARKUP_WITHOUT_ATTRIBUTE_BOMBS_RE: Final = re.compile(
+    rf"""(?:
+        [^<]++
+      | <(?:
+            !--(?:[^-]++|-(?!->))*+(?:-->)?
+          | (?=[stxin])(?:{_RAW_TEXT_ELEMENTS})
+          | /?[a-zA-Z][^{_WS}/>]*+{_ATTRIBUTES_WITHIN_LIMIT}
+          | (?!/?[a-zA-Z])
+        )
+    )*+""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TAG_WITH_ATTRIBUTES_RE: Final = re.compile(
+    rf"(</?[a-zA-Z][^{_WS}/>]*+)(?:[{_WS}/]*+{_ATTRIBUTE})*+", re.IGNORECASE
+)
+_FIRST_ATTRIBUTES_RE: Final = re.compile(rf"(?:[{_WS}/]*+{_ATTRIBUTE}){{0,{MAX_ATTRIBUTES}}}+")
 # A start tag of one of these closes an open sibling of the same kind: <li>a<li>b.
 _SIBLING_CLOSING_TAGS: Final = {
     "li": {"li"},
@@ -437,7 +605,7 @@ _SIBLING_CLOSING_TAGS: Final = {
 }
 
 
-def _parse_html(text: str) -> LexborHTMLParser:
+def _parse_html(text: str, *, budget: _CpuBudget | None = None) -> LexborHTMLParser:
     """Build the DOM a browser builds, with scripting on, without quadratic blow-ups.
 
     Lexbor's DOM mutation events (which fill ``<selectedcontent>``) take quadratic time on a
@@ -445,25 +613,43 @@ def _parse_html(text: str) -> LexborHTMLParser:
     Deeply nested markup makes every HTML5 parser slow, as each new element looks through all
     open ones (4 s for 50,000 unclosed ``<div>``), so pages with many unclosed tags are kept
     within :data:`MAX_NESTING_DEPTH` levels first. Likewise each attribute is checked against
-    the element's others (5 s for 50,000), so only the first :data:`MAX_ATTRIBUTES` are kept.
+    the element's others (18 s for 50,000), so only the first :data:`MAX_ATTRIBUTES` are kept.
+    The parser itself cannot be interrupted, so a page whose size in elements would take it
+    past the CPU budget (:data:`MAX_ELEMENTS`) is refused before it starts.
     """
+    budget = budget or _CpuBudget(None)
+    if text.count("<") > MAX_ELEMENTS:
+        elements = _START_TAG_RE.subn("", text)[1]
+        if elements > MAX_ELEMENTS:
+            raise PageTooComplex(TOO_MANY_ELEMENTS, elements)
     if text.count("<") - 2 * text.count("</") > _UNCLOSED_TAGS_BEFORE_SCAN:
-        text = _flatten_deep_nesting(text)
-    if len(text) > _LONG_TAG_CHARS and _LONG_TAG_RE.search(text):
-        text = _LONG_TAG_RE.sub(_trim_attributes, text)
+        text = _flatten_deep_nesting(text, budget=budget)
+        budget.check()
+    if len(text) > _ATTRIBUTE_SCAN_CHARS:
+        text = _trim_attribute_bombs(text)
+        budget.check()
     return LexborHTMLParser(text, scripting=True, options=LexborDocumentOptions.WO_EVENTS)
 
 
-def _trim_attributes(match: re.Match[str]) -> str:
-    tag = match.group(0)
-    if tag.count("=") <= MAX_ATTRIBUTES:
-        return tag  # a long attribute value (an inline SVG path, a JSON blob), not a bomb
-    name_end = match.end(1) - match.start()
-    attributes = _ATTRIBUTE_RE.findall(tag, name_end)[:MAX_ATTRIBUTES]
-    return f"{tag[:name_end]} {' '.join(attributes)}>"
+def _trim_attribute_bombs(text: str) -> str:
+    """Keep the first :data:`MAX_ATTRIBUTES` attributes of every tag that has more."""
+    pieces: list[str] = []
+    position = 0
+    while True:
+        bomb = _MARKUP_WITHOUT_ATTRIBUTE_BOMBS_RE.match(text, position).end()
+        if bomb >= len(text):
+            break
+        tag = _TAG_WITH_ATTRIBUTES_RE.match(text, bomb)
+        kept = _FIRST_ATTRIBUTES_RE.match(text, tag.end(1)).end()
+        pieces.append(text[position:kept])
+        position = tag.end()  # the attributes after the first MAX_ATTRIBUTES are left out
+    if not pieces:
+        return text
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
-def _flatten_deep_nesting(text: str) -> str:
+def _flatten_deep_nesting(text: str, *, budget: _CpuBudget) -> str:
     """Close the innermost open element before a start tag that would nest too deep.
 
     The new element then becomes a sibling instead of a child, as in Chrome; nothing is lost.
@@ -474,14 +660,33 @@ def _flatten_deep_nesting(text: str) -> str:
     open_tags: list[str] = []
     open_counts: dict[str, int] = {}
     copied_up_to = position = 0
-    while (match := _MARKUP_TOKEN_RE.search(text, position)) is not None:
-        position = match.end()
-        if match.group(0) == "<!--":
-            end = text.find("-->", position)
-            position = len(text) if end == -1 else end + 3
+    # finditer, restarted after a long stretch that is not markup (a comment, a script, a
+    # long tag); tokens inside a short one start before `position` and are passed over.
+    tokens = _MARKUP_TOKEN_RE.finditer(text)
+    count = 0
+    while (match := next(tokens, None)) is not None:
+        count += 1
+        if not count & 1023:
+            budget.check()
+        start = match.start()
+        if start < position:
             continue
-        name = match.group(2).lower()
-        if match.group(1):  # an end tag closes everything opened after its element
+        comment, slash, name = match.groups()
+        if comment:
+            end = text.find("-->", start + 4)
+            if end == -1:
+                break
+            position = end + 3
+            tokens = _MARKUP_TOKEN_RE.finditer(text, position)
+            continue
+        tag_end = text.find(">", match.end())
+        if tag_end == -1:
+            break  # a tag left open runs to the end of the page, which drops it
+        position = tag_end + 1
+        if tag_end - start > _LONG_TAG_CHARS:
+            tokens = _MARKUP_TOKEN_RE.finditer(text, position)
+        name = name.lower()
+        if slash:  # an end tag closes everything opened after its element
             if open_counts.get(name):
                 while open_tags:
                     closed = open_tags.pop()
@@ -491,9 +696,12 @@ def _flatten_deep_nesting(text: str) -> str:
             continue
         if name in _RAW_TEXT_TAGS:
             end = _find_end_tag(text, name, position)
-            position = len(text) if end == -1 else end
+            if end == -1:
+                break
+            position = end
+            tokens = _MARKUP_TOKEN_RE.finditer(text, position)
             continue
-        if name in _FLAT_TAGS or match.group(0).endswith("/>"):
+        if name in _FLAT_TAGS or text[tag_end - 1] == "/":
             continue
         closes = _SIBLING_CLOSING_TAGS.get(name)
         while closes and open_tags and open_tags[-1] in closes:
@@ -501,9 +709,9 @@ def _flatten_deep_nesting(text: str) -> str:
         if len(open_tags) >= MAX_NESTING_DEPTH:
             innermost = open_tags.pop()
             open_counts[innermost] -= 1
-            pieces.append(text[copied_up_to : match.start()])
+            pieces.append(text[copied_up_to:start])
             pieces.append(f"</{innermost}>")
-            copied_up_to = match.start()
+            copied_up_to = start
         open_tags.append(name)
         open_counts[name] = open_counts.get(name, 0) + 1
     pieces.append(text[copied_up_to:])
@@ -577,10 +785,19 @@ _ENCODING_LABELS: Final = {
 _CODEC_BY_LABEL: Final = {
     label: codec for codec, labels in _ENCODING_LABELS.items() for label in labels.split()
 }
-_CHARSET_PARAM_RE: Final = re.compile(r"""charset\s*=\s*["']?\s*([^\s"';,]+)""", re.IGNORECASE)
+# Written so that each input can match only one way: "\s*["']?\s*" split a run of spaces
+# in every possible way, and "<!--.*?--> or <meta[^>]*?charset" rescanned the rest of the
+# 64 KB window from every unclosed "<!--" or "<meta" (minutes of CPU).
+_CHARSET_PARAM_RE: Final = re.compile(
+    r"""charset\s*+=\s*+(?:["']\s*+)?([^\s"';,]+)""", re.IGNORECASE
+)
+# Both alternatives match from wherever they start (the charset is optional), so the search
+# never starts again inside a comment or a tag it has read: every byte is read once.
 _META_CHARSET_RE: Final = re.compile(
-    rb"""<!--.*?-->|<meta[\s/][^>]*?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""",
-    re.IGNORECASE | re.DOTALL,
+    rb"""<!--(?:[^-]++|-(?!->))*+(?:-->)?"""
+    rb"""|<meta[\s/](?:[^>c]++|c(?!harset\s*+=))*+"""
+    rb"""(?:charset\s*+=\s*+(?:["']\s*+)?([a-zA-Z0-9_.:\-]+))?""",
+    re.IGNORECASE,
 )
 # The Standard's prescan reads 1024 bytes; Chrome keeps looking while it is still in <head>,
 # and a later <meta charset> makes browsers re-decode the page, so look further.
@@ -642,7 +859,7 @@ def _decode_undeclared(body: bytes) -> tuple[str, str]:
 def _meta_declared_codec(body: bytes) -> str | None:
     for match in _META_CHARSET_RE.finditer(body, 0, _META_SCAN_BYTES):
         label = match.group(1)
-        if label is None:  # a comment: its content does not count
+        if label is None:  # a comment (its content does not count), or a <meta> without one
             continue
         codec = _CODEC_BY_LABEL.get(label.decode("ascii").lower())
         if codec is None:
@@ -678,7 +895,10 @@ def parse_link_header(value: str) -> list[tuple[str, dict[str, str]]]:
     Lenient: a malformed entry is skipped, not the whole header. Parameter names are
     lowercased; the first occurrence of a parameter wins.
     """
-    entries: list[tuple[str, dict[str, str]]] = []
+    return list(_iter_link_header(value))
+
+
+def _iter_link_header(value: str) -> Iterator[tuple[str, dict[str, str]]]:
     position, length = 0, len(value)
     while position < length:
         while position < length and value[position] in " \t,":
@@ -725,8 +945,7 @@ def parse_link_header(value: str) -> list[tuple[str, dict[str, str]]]:
                     param_value = value[value_start:position].strip()
             if name and name not in params:
                 params[name] = param_value
-        entries.append((uri, params))
-    return entries
+        yield uri, params
 
 
 def _skip_entry(value: str, position: int) -> int:
@@ -760,20 +979,23 @@ def _read_quoted(value: str, position: int) -> tuple[str, int]:
 
 
 def _read_link_headers(
-    values: Iterable[str], *, page_url: str
+    values: Iterable[str], *, resolve: _Resolver, budget: _CpuBudget
 ) -> tuple[tuple[UrlRef, ...], tuple[Hreflang, ...]]:
     canonicals: list[UrlRef] = []
     hreflangs: list[Hreflang] = []
-    for value in values:
-        for uri, params in parse_link_header(value):
-            rels = params.get("rel", "").lower().split()
-            if "canonical" in rels and uri:
-                canonicals.append(_url_ref(uri, base_url=page_url))
-            hreflang = params.get("hreflang", "")
-            if "alternate" in rels and hreflang:
-                href = normalize_url(uri, base=page_url) if uri else None
-                hreflangs.append(Hreflang(hreflang, href, uri, "header"))
-    return tuple(canonicals[:MAX_URLS]), tuple(hreflangs[:MAX_PROBLEMS])
+    entries = (entry for value in values for entry in _iter_link_header(value))
+    for index, (uri, params) in enumerate(entries):
+        if not index & 63:
+            budget.check()
+        rels = params.get("rel", "").lower().split()
+        if "canonical" in rels and uri and len(canonicals) < MAX_URLS:
+            canonicals.append(_url_ref(uri, resolve=resolve))
+        hreflang = params.get("hreflang", "")
+        if "alternate" in rels and hreflang and len(hreflangs) < MAX_PROBLEMS:
+            href = resolve(uri) if uri else None
+            raw_href = _cap(uri, MAX_URL_CHARS)
+            hreflangs.append(Hreflang(_cap(hreflang, 100), href, raw_href, "header"))
+    return tuple(canonicals), tuple(hreflangs)
 
 
 # --- Head -------------------------------------------------------------------------------------
@@ -796,7 +1018,7 @@ def _document_base_url(tree: LexborHTMLParser, *, page_url: str) -> str:
     base = tree.css_first("base[href]")
     if base is None:
         return page_url
-    return normalize_url(_attribute(base.attributes, "href"), base=page_url) or page_url
+    return resolve_base_url(_attribute(base.attributes, "href"), base=page_url) or page_url
 
 
 def _in_foreign_content(node: LexborNode) -> bool:
@@ -814,8 +1036,10 @@ def _title_text(node: LexborNode) -> str:
     return _cap(text)
 
 
-def _document_title(tree: LexborHTMLParser) -> str | None:
-    for node in tree.css("title"):
+def _document_title(tree: LexborHTMLParser, *, budget: _CpuBudget) -> str | None:
+    for index, node in enumerate(tree.css("title")):
+        if not index & 63:
+            budget.check()  # each SVG <title> costs a walk up to the root
         if not _in_foreign_content(node):
             return _title_text(node)
     return None
@@ -837,11 +1061,13 @@ class _HeadMetas:
     viewport: str | None = None
 
 
-def _read_head_metas(metas: list[LexborNode]) -> _HeadMetas:
+def _read_head_metas(metas: list[LexborNode], *, budget: _CpuBudget) -> _HeadMetas:
     descriptions: list[str] = []
     robots_metas: list[tuple[str, str]] = []
     robots = viewport = None
-    for meta in metas:
+    for index, meta in enumerate(metas):
+        if not index & 255:
+            budget.check()
         attributes = meta.attributes
         name = _attribute(attributes, "name").lower()
         if not name:
@@ -861,13 +1087,15 @@ def _read_head_metas(metas: list[LexborNode]) -> _HeadMetas:
 
 
 def _read_social_metas(
-    tree: LexborHTMLParser, head_metas: list[LexborNode]
+    tree: LexborHTMLParser, head_metas: list[LexborNode], *, budget: _CpuBudget
 ) -> tuple[dict[str, str | None], dict[str, str | None]]:
     og: dict[str, str | None] = dict.fromkeys(_OG_KEYS.values())
     twitter: dict[str, str | None] = dict.fromkeys(_TWITTER_KEYS.values())
     body = tree.body
     body_metas = body.css("meta") if body is not None else []
-    for meta in (*head_metas, *body_metas):
+    for index, meta in enumerate(itertools.chain(head_metas, body_metas)):
+        if not index & 255:
+            budget.check()
         attributes = meta.attributes
         key = (_attribute(attributes, "property") or _attribute(attributes, "name")).strip()
         key = key.lower()
@@ -882,42 +1110,77 @@ def _read_social_metas(
     return og, twitter
 
 
-def _url_ref(raw_href: str, *, base_url: str) -> UrlRef:
+def _url_ref(raw_href: str, *, resolve: _Resolver) -> UrlRef:
     return UrlRef(
-        raw_href=_cap(raw_href),
-        url=normalize_url(raw_href, base=base_url),
+        raw_href=_cap(raw_href, MAX_URL_CHARS),
+        url=resolve(raw_href),
         is_absolute=is_absolute_url(raw_href),
     )
 
 
 def _read_head_links(
-    links: list[LexborNode], *, base_url: str
+    links: list[LexborNode], *, resolve: _Resolver, budget: _CpuBudget
 ) -> tuple[tuple[UrlRef, ...], tuple[Hreflang, ...]]:
     canonicals: list[UrlRef] = []
     hreflangs: list[Hreflang] = []
-    for link in links:
+    for index, link in enumerate(links):
+        if not index & 255:
+            budget.check()
         attributes = link.attributes
         rel = _attribute(attributes, "rel").lower()
         raw_href = _attribute(attributes, "href")
         if rel == "canonical":
-            if raw_href:
-                canonicals.append(_url_ref(raw_href, base_url=base_url))
+            if raw_href and len(canonicals) < MAX_URLS:
+                canonicals.append(_url_ref(raw_href, resolve=resolve))
         elif rel == "alternate":
             hreflang = _attribute(attributes, "hreflang")
-            if hreflang:
-                href = normalize_url(raw_href, base=base_url) if raw_href else None
-                hreflangs.append(Hreflang(_cap(hreflang, 100), href, _cap(raw_href), "head"))
-    return tuple(canonicals[:MAX_URLS]), tuple(hreflangs[:MAX_PROBLEMS])
+            if hreflang and len(hreflangs) < MAX_PROBLEMS:
+                href = resolve(raw_href) if raw_href else None
+                hreflangs.append(
+                    Hreflang(_cap(hreflang, 100), href, _cap(raw_href, MAX_URL_CHARS), "head")
+                )
+    return tuple(canonicals), tuple(hreflangs)
 
 
 # --- Body -------------------------------------------------------------------------------------
 
 
-def _read_headings(tree: LexborHTMLParser) -> list[tuple[int, str]]:
-    return [
-        (int(node.tag[1]), _cap(_collapse(node.text())))
-        for node in tree.css("h1, h2, h3, h4, h5, h6")
-    ]
+@dataclass(slots=True)
+class _Headings:
+    headings: tuple[tuple[int, str], ...]  # the first MAX_HEADINGS, document order
+    h1: tuple[str, ...]  # the first MAX_HEADINGS h1 texts
+    h2_count: int
+
+
+def _read_headings(tree: LexborHTMLParser, *, budget: _CpuBudget) -> _Headings:
+    headings: list[tuple[int, str]] = []
+    h1: list[str] = []
+    h2_count = 0
+    for index, node in enumerate(tree.css("h1, h2, h3, h4, h5, h6")):
+        if not index & 63:
+            budget.check()
+        level = int(node.tag[1])
+        h2_count += level == 2
+        listed = len(headings) < MAX_HEADINGS
+        wanted_h1 = level == 1 and len(h1) < MAX_HEADINGS
+        if not (listed or wanted_h1):
+            continue  # counted only: texts are read for the headings that are kept
+        text = _collapsed_text(node, MAX_TEXT_CHARS)
+        if listed:
+            headings.append((level, text))
+        if wanted_h1:
+            h1.append(text)
+    return _Headings(tuple(headings), tuple(h1), h2_count)
+
+
+def _collapsed_text(node: LexborNode, limit: int) -> str:
+    """The node's text with whitespace collapsed, at most ``limit`` characters. Only the
+    start of a long text is collapsed: a heading that swallowed the page is not split into
+    a million words to keep ten thousand characters."""
+    text = node.text()
+    if len(text) > 4 * limit:
+        text = text[: 4 * limit]
+    return _cap(_collapse(text), limit)
 
 
 @dataclass(slots=True)
@@ -965,11 +1228,13 @@ def _fails_axe_image_alt(image, attributes) -> bool:
     return not _hidden_from_assistive_tech(image)
 
 
-def _read_images(tree: LexborHTMLParser, *, resolve: _Resolver) -> _Images:
+def _read_images(tree: LexborHTMLParser, *, resolve: _Resolver, budget: _CpuBudget) -> _Images:
     images = tree.css("img")
     missing = empty = failing_axe = 0
     sample: list[Image] = []
-    for image in images:
+    for index, image in enumerate(images):
+        if not index & 63:
+            budget.check()  # an image may cost a walk up to the root (is it hidden?)
         attributes = image.attributes
         if "alt" in attributes:
             alt: str | None = _cap(_attribute(attributes, "alt"))
@@ -983,7 +1248,7 @@ def _read_images(tree: LexborHTMLParser, *, resolve: _Resolver) -> _Images:
         if len(sample) < MAX_IMAGES:
             raw_src = _attribute(attributes, "src")
             src = resolve(raw_src) if raw_src else None
-            sample.append(Image(src or _cap(raw_src), alt, fails_axe))
+            sample.append(Image(src or _cap(raw_src, MAX_URL_CHARS), alt, fails_axe))
     return _Images(len(images), missing, empty, tuple(sample), failing_axe)
 
 
@@ -991,34 +1256,56 @@ def _read_images(tree: LexborHTMLParser, *, resolve: _Resolver) -> _Images:
 class _Anchors:
     links: tuple[Link, ...]
     links_total: int
+    link_chars: int
     uncrawlable: tuple[AnchorProblem, ...]
     non_descriptive: tuple[AnchorProblem, ...]
 
 
-class _Resolver:
-    """Resolves a page's URLs against its base URL, each distinct one once."""
+_TOO_LONG_URL: Final = ""  # a resolver's cached answer for an over-long URL
+_RESOLVER_CACHE_ENTRIES: Final = 4096
 
-    __slots__ = ("base_url", "_cache")
+
+class _Resolver:
+    """Resolves a page's URLs against its base URL, each distinct one once; counts the
+    distinct URLs dropped for being longer than MAX_URL_CHARS (past the cache's bound, a
+    repeated one is counted again)."""
+
+    __slots__ = ("base_url", "_cache", "too_long")
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
         self._cache: dict[str, str | None] = {}
+        self.too_long = 0
 
     def __call__(self, raw: str) -> str | None:
-        try:
-            return self._cache[raw]
-        except KeyError:
-            url = self._cache[raw] = normalize_url(raw, base=self.base_url)
-            return url
+        url = self._cache.get(raw, _NOT_CACHED)
+        if url is _NOT_CACHED:
+            try:
+                url = resolve_url(raw, base=self.base_url)
+            except UrlTooLong:
+                url = _TOO_LONG_URL
+                self.too_long += 1
+            # Bounded: a page of 300,000 distinct long hrefs must not keep them all here.
+            if len(self._cache) < _RESOLVER_CACHE_ENTRIES and len(raw) <= MAX_URL_CHARS:
+                self._cache[raw] = url
+        return None if url == _TOO_LONG_URL else url
 
 
-def _read_anchors(tree: LexborHTMLParser, *, page_url: str, resolve: _Resolver) -> _Anchors:
+_NOT_CACHED: Final = object()
+
+
+def _read_anchors(
+    tree: LexborHTMLParser, *, page_url: str, resolve: _Resolver, budget: _CpuBudget
+) -> _Anchors:
     links: list[Link] = []
     links_total = 0
+    link_chars = 0
     uncrawlable: list[AnchorProblem] = []
     non_descriptive: list[AnchorProblem] = []
     text_langs = _TextLangs(tree)
-    for node in tree.css("a, area"):
+    for index, node in enumerate(tree.css("a, area")):
+        if not index & 63:
+            budget.check()
         attributes = node.attributes
         raw_href = attributes.get("href")
         has_href = raw_href is not None or "href" in attributes
@@ -1026,14 +1313,16 @@ def _read_anchors(tree: LexborHTMLParser, *, page_url: str, resolve: _Resolver) 
         url = resolve(raw_href) if has_href else None
         text = node.text()
         if text:
-            text = _cap(_collapse(text), MAX_LINK_TEXT_CHARS)
+            text = _cap(_collapse(text[: 4 * MAX_LINK_TEXT_CHARS]), MAX_LINK_TEXT_CHARS)
         rel_attribute = attributes.get("rel") or ""
         if url is not None:
             links_total += 1
-            if len(links) < MAX_LINKS:
+            if len(links) < MAX_LINKS and link_chars < MAX_LINK_CHARS:
                 rel = tuple(rel_attribute.lower().split()) if rel_attribute else ()
                 link_text = text or _fallback_text(node, attributes)
-                links.append(Link(url, link_text, rel, "nofollow" in rel, _cap(raw_href, 2000)))
+                href = _cap(raw_href, 2000)
+                link_chars += len(url) + len(href) + len(link_text)
+                links.append(Link(url, link_text, rel, "nofollow" in rel, href))
         if node.tag != "a":
             continue
         # Most anchors are plain links to web pages, which no crawlability rule can fail.
@@ -1056,7 +1345,9 @@ def _read_anchors(tree: LexborHTMLParser, *, page_url: str, resolve: _Resolver) 
             )
             if problem is not None:
                 non_descriptive.append(problem)
-    return _Anchors(tuple(links), links_total, tuple(uncrawlable), tuple(non_descriptive))
+    return _Anchors(
+        tuple(links), links_total, link_chars, tuple(uncrawlable), tuple(non_descriptive)
+    )
 
 
 def _fallback_text(node: LexborNode, attributes: Mapping[str, str | None]) -> str:
@@ -1065,7 +1356,8 @@ def _fallback_text(node: LexborNode, attributes: Mapping[str, str | None]) -> st
         alts: Iterable[str] = [_attribute(attributes, "alt")]
     else:
         alts = (_attribute(image.attributes, "alt") for image in node.css("img[alt]"))
-    return _cap(_collapse(" ".join(alts)), MAX_LINK_TEXT_CHARS)
+    text = " ".join(itertools.islice(alts, 100))
+    return _cap(_collapse(text[: 4 * MAX_LINK_TEXT_CHARS]), MAX_LINK_TEXT_CHARS)
 
 
 def _crawlability_problem(
@@ -1190,10 +1482,16 @@ def _closest_lang(node: LexborNode | None) -> str | None:
     return None
 
 
-def _insecure_forms(tree: LexborHTMLParser, *, resolve: _Resolver) -> tuple[str, ...]:
+def _insecure_forms(
+    tree: LexborHTMLParser, *, resolve: _Resolver, budget: _CpuBudget
+) -> tuple[str, ...]:
     """http:// targets of forms on an https page: their data would travel unencrypted."""
     found: dict[str, None] = {}
-    for node in tree.css("form[action], button[formaction], input[formaction]"):
+    for index, node in enumerate(tree.css("form[action], button[formaction], input[formaction]")):
+        if not index & 63:
+            budget.check()
+        if len(found) >= MAX_URLS:
+            break
         attributes = node.attributes
         raw = _attribute(attributes, "action" if node.tag == "form" else "formaction")
         if not raw.strip():
@@ -1201,28 +1499,35 @@ def _insecure_forms(tree: LexborHTMLParser, *, resolve: _Resolver) -> tuple[str,
         target = resolve(raw)
         if target is not None and target.startswith("http://"):
             found[target] = None
-    return tuple(found)[:MAX_URLS]
+    return tuple(found)
 
 
-def _mixed_content(tree: LexborHTMLParser, *, resolve: _Resolver) -> tuple[str, ...]:
+def _mixed_content(
+    tree: LexborHTMLParser, *, resolve: _Resolver, budget: _CpuBudget
+) -> tuple[str, ...]:
     """http:// subresources of an https page."""
     found: dict[str, None] = {}
-    candidates: list[str] = []
-    for node in tree.css(_SUBRESOURCE_SELECTOR):
-        candidates.append(_attribute(node.attributes, "src"))
-    for node in tree.css("link[href]"):
-        attributes = node.attributes
-        if "stylesheet" in _attribute(attributes, "rel").lower().split():
-            candidates.append(_attribute(attributes, "href"))
-    for node in tree.css("object[data]"):
-        candidates.append(_attribute(node.attributes, "data"))
-    for raw in candidates:
+    stylesheets = (
+        _attribute(node.attributes, "href")
+        for node in tree.css("link[href]")
+        if "stylesheet" in _attribute(node.attributes, "rel").lower().split()
+    )
+    candidates = itertools.chain(
+        (_attribute(node.attributes, "src") for node in tree.css(_SUBRESOURCE_SELECTOR)),
+        stylesheets,
+        (_attribute(node.attributes, "data") for node in tree.css("object[data]")),
+    )
+    for index, raw in enumerate(candidates):
+        if not index & 63:
+            budget.check()
+        if len(found) >= MAX_URLS:
+            break
         if not raw:
             continue
         target = resolve(raw)
         if target is not None and target.startswith("http://"):
             found[target] = None
-    return tuple(found)[:MAX_URLS]
+    return tuple(found)
 
 
 # --- Structured data --------------------------------------------------------------------------
@@ -1232,48 +1537,63 @@ def _mixed_content(tree: LexborHTMLParser, *, resolve: _Resolver) -> tuple[str, 
 _LENIENT_JSON_MAX_CHARS: Final = 256 * 1024
 
 
-def _read_jsonld(tree: LexborHTMLParser) -> tuple[tuple[str, ...], int, int]:
+def _read_jsonld(tree: LexborHTMLParser, *, budget: _CpuBudget) -> tuple[tuple[str, ...], int, int]:
     """``@type`` values of the JSON-LD blocks (top level and ``@graph``), blocks, bad blocks.
 
     Not extruct's JsonLdExtractor: it re-parses the whole page with lxml (measured 0.31 ms
     for an 18 KB page, against 0.03 ms for this) and raises at the first broken block, losing
     the others. We take the scripts from the tree we already have and decode each block the
     way extruct does: ``json.loads(strict=False)``, then jstyleson (comments, trailing commas)
-    after dropping a leading HTML/JS comment line.
+    after dropping a leading HTML/JS comment line. Only the first :data:`MAX_JSONLD_BLOCKS`
+    are decoded, and jstyleson reads at most ``_LENIENT_JSON_MAX_CHARS`` a page.
     """
     types: dict[str, None] = {}
     blocks = errors = 0
+    lenient_left = _LENIENT_JSON_MAX_CHARS  # what jstyleson may still read on this page
     for script in tree.css("script[type]"):
         if _attribute(script.attributes, "type").strip().lower() != "application/ld+json":
             continue
         blocks += 1
-        data = _decode_jsonld(script.text())
-        if data is None:
+        if blocks > MAX_JSONLD_BLOCKS:
+            continue  # counted, not read
+        budget.check()
+        text = script.text()
+        data = _decode_json(text)
+        if data is _NOT_JSON and len(text) <= lenient_left:
+            lenient_left -= len(text)
+            data = _decode_lenient_json(text)
+        if data is _NOT_JSON:
             errors += 1
             continue
-        _collect_types(data, types)
-    return tuple(types)[:MAX_JSONLD_TYPES], blocks, errors
+        _collect_types(data, types, budget=budget)
+    return tuple(types), blocks, errors
 
 
-def _decode_jsonld(text: str) -> object | None:
+_NOT_JSON: Final = object()
+
+
+def _decode_json(text: str) -> object:
     try:
         return json.loads(text, strict=False)
     except (ValueError, RecursionError):
-        pass
-    if len(text) > _LENIENT_JSON_MAX_CHARS:
-        return None
+        return _NOT_JSON
+
+
+def _decode_lenient_json(text: str) -> object:
     try:
         return jstyleson.loads(HTML_OR_JS_COMMENTLINE.sub("", text), strict=False)
     except Exception:  # jstyleson raises whatever its scanner trips on
-        return None
+        return _NOT_JSON
 
 
-def _collect_types(data: object, types: dict[str, None]) -> None:
+def _collect_types(data: object, types: dict[str, None], *, budget: _CpuBudget) -> None:
     pending = [data]
     visited = 0
-    while pending and visited < 10_000:
+    while pending and visited < 10_000 and len(types) < MAX_JSONLD_TYPES:
         item = pending.pop()
         visited += 1
+        if not visited & 1023:
+            budget.check()
         if isinstance(item, list):
             pending.extend(reversed(item))
             continue
@@ -1291,13 +1611,20 @@ def _collect_types(data: object, types: dict[str, None]) -> None:
 # --- Visible text -----------------------------------------------------------------------------
 
 
-def _read_visible_text(tree: LexborHTMLParser) -> tuple[int, str]:
+def _read_visible_text(tree: LexborHTMLParser, *, large: bool = False) -> tuple[int, str]:
     """Word count and a hash of the visible body text; strips invisible elements."""
     body = tree.body
     if body is None:
         text = ""
     else:
-        tree.strip_tags(_INVISIBLE_TAGS)
+        tags = _INVISIBLE_TAGS
+        if large:
+            # strip_tags walks the tree once per name (0.1 s for the eight of them on a
+            # 200,000-element page): one walk first finds the names the page has.
+            present = {node.tag for node in tree.css(_INVISIBLE_SELECTOR)}
+            tags = [tag for tag in _INVISIBLE_TAGS if tag in present]
+        if tags:
+            tree.strip_tags(tags)
         # A separator keeps words in adjacent blocks apart (<p>a</p><p>b</p>).
         text = body.text(separator=" ")
     # A word is what whitespace separates, as in Screaming Frog; CJK characters count one each.

@@ -40,6 +40,14 @@ from aiohttp.abc import AbstractResolver
 from aiohttp.compression_utils import HAS_BROTLI, HAS_ZSTD
 from yarl import URL
 
+from audits.engine.browser_env import (
+    BrowserUnavailableError,
+    chromium_environment,
+    memory_arguments,
+    memory_limit_mb,
+    memory_limited_command,
+    sandbox_enabled,
+)
 from audits.engine.safety import (
     UnsafeAddressError,
     VettedResolver,
@@ -411,6 +419,8 @@ class HttpFetcher:
     of vetted answers) serves any number of concurrent :meth:`fetch` calls.
     """
 
+    TLS_HOSTS_KEPT = 256
+
     def __init__(
         self,
         *,
@@ -682,7 +692,8 @@ class HttpFetcher:
             days_to_expiry=days_to_expiry,
             issuer=issuer or None,
         )
-        self._tls_by_host[key] = info
+        if len(self._tls_by_host) < self.TLS_HOSTS_KEPT:  # redirects may visit any host
+            self._tls_by_host[key] = info
         return info
 
     def _finish_hop(
@@ -711,10 +722,6 @@ class HttpFetcher:
 # --- Browser fetcher --------------------------------------------------------------------------
 
 
-class BrowserUnavailableError(RuntimeError):
-    """Chromium could not be found or started."""
-
-
 def find_chromium() -> str:
     """Path of the Chromium binary: ``$VIVASEO_CHROMIUM_PATH`` or Debian's ``chromium``."""
     configured = os.environ.get(CHROMIUM_PATH_ENV)
@@ -729,10 +736,14 @@ def find_chromium() -> str:
     )
 
 
-def _chromium_arguments(*, profile_dir: Path, proxy_url: str) -> list[str]:
+def _chromium_arguments(
+    *, profile_dir: Path, proxy_url: str, sandbox: bool, memory_mb: int
+) -> list[str]:
     return [
         "--headless",
-        "--no-sandbox",
+        # Chromium refuses to start its sandbox as root, or without user namespaces.
+        *([] if sandbox else ["--no-sandbox"]),
+        *memory_arguments(memory_mb),
         "--disable-gpu",
         "--disable-dev-shm-usage",
         "--disable-quic",
@@ -804,8 +815,10 @@ class _Navigation:
 class BrowserFetcher:
     """Render pages in Chromium (JavaScript on) and return them as :class:`FetchResult`.
 
-    Starts Debian's Chromium with its own temporary profile and ``HOME``, on a free DevTools
-    port, with :class:`VettingProxy` as its only way out, and connects crawl4ai's
+    Starts Debian's Chromium with its own temporary profile and ``HOME``, an allow-listed
+    environment, a memory limit per process and its sandbox where the kernel allows it (see
+    :mod:`audits.engine.browser_env`), on a free DevTools port, with :class:`VettingProxy` as
+    its only way out, and connects crawl4ai's
     ``AsyncPlaywrightCrawlerStrategy`` to it over CDP (``create_isolated_context``).
 
     Status, headers and redirect chain are the main document's, read from Playwright in
@@ -857,37 +870,35 @@ class BrowserFetcher:
         if self._strategy is not None:
             return
         chromium = self.chromium_path or find_chromium()
+        sandbox = sandbox_enabled()
+        memory_mb = memory_limit_mb()
         try:
             self._proxy = VettingProxy(resolver=self.resolver)
             await self._proxy.start()
-            self.cdp_url = await self._launch_chromium(chromium)
+            self.cdp_url = await self._launch_chromium(
+                chromium, sandbox=sandbox, memory_mb=memory_mb
+            )
             await self._connect()
         except BaseException:
             await self.close()
             raise
 
-    async def _launch_chromium(self, chromium: str) -> str:
+    async def _launch_chromium(self, chromium: str, *, sandbox: bool, memory_mb: int) -> str:
         assert self._proxy is not None
         self._work_dir = tempfile.mkdtemp(prefix="vivaseo-chromium-")
         work = Path(self._work_dir)
         profile = work / "profile"
         for sub in ("profile", "home", "config", "cache"):
             (work / sub).mkdir()
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if key.lower() not in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
-        }
-        env.update(
-            HOME=str(work / "home"),
-            XDG_CONFIG_HOME=str(work / "config"),
-            XDG_CACHE_HOME=str(work / "cache"),
+        arguments = _chromium_arguments(
+            profile_dir=profile, proxy_url=self._proxy.url, sandbox=sandbox, memory_mb=memory_mb
         )
         log = (work / "chromium.log").open("wb")
         try:
             self._process = subprocess.Popen(
-                [chromium, *_chromium_arguments(profile_dir=profile, proxy_url=self._proxy.url)],
-                env=env,
+                memory_limited_command([chromium, *arguments], memory_mb=memory_mb),
+                # Allow-listed: no secret of the worker's, no proxy but the vetting one.
+                env=chromium_environment(home=work),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=log,

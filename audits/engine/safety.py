@@ -4,9 +4,10 @@ VivaSEO fetches URLs that customers type in, so without these checks a customer 
 our servers fetch ``http://169.254.169.254/`` (cloud credentials), ``http://localhost:6379/``
 or anything else on our private network. The rules:
 
-* Only public unicast addresses are allowed. Private, loopback, link-local, multicast,
-  reserved, unspecified, shared (100.64.0.0/10) and other special-purpose ranges are refused,
-  as are the IPv6 forms that lead to them (IPv4-mapped, IPv4-compatible, 6to4, NAT64, Teredo).
+* Only public unicast addresses are allowed. Private, loopback, link-local, site-local
+  (``fec0::/10``), multicast, reserved, unspecified, shared (100.64.0.0/10) and other
+  special-purpose ranges are refused, as are the IPv6 forms that lead to them (IPv4-mapped,
+  IPv4-compatible, 6to4, NAT64, Teredo).
 * ``VIVASEO_CRAWL_ALLOW_NETWORKS`` (comma-separated CIDRs, empty by default) lets an operator
   audit an intranet or a test server on purpose. Cloud metadata addresses stay refused even
   inside an allowed network: allowing ``169.254.0.0/16`` for a lab must not expose credentials.
@@ -79,6 +80,9 @@ PRIVATE_NETWORKS = tuple(
     for network in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
 )
 BROADCAST_ADDRESS = ipaddress.IPv4Address("255.255.255.255")
+# Deprecated IPv6 site-local (RFC 3879), still routed inside some older networks; Python's
+# ipaddress counts it as global, so it needs its own rule.
+SITE_LOCAL_NETWORK = ipaddress.ip_network("fec0::/10")
 
 # Names that mean "this machine" whatever DNS says (RFC 6761 plus common /etc/hosts aliases).
 LOCALHOST_NAMES = frozenset(
@@ -167,6 +171,8 @@ def _special_purpose_reason(address: IPAddress) -> str | None:
             return "a Teredo tunnel address"
         if address in IPV4_COMPATIBLE_NETWORK:
             return "a reserved address"
+        if address in SITE_LOCAL_NETWORK:
+            return "a site-local address"
     if address == BROADCAST_ADDRESS:
         return "the broadcast address"
     if _in_networks(address, PRIVATE_NETWORKS):

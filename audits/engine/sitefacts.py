@@ -3,14 +3,18 @@
 robots.txt is parsed with protego (what the crawler obeys) and validated with the rules of
 Lighthouse's robots-txt audit (what the report says is wrong). Sitemaps are parsed with lxml
 (sitemap indexes followed, gzip accepted), with hard limits so a hostile sitemap cannot make
-the worker fetch or hold too much.
+the worker fetch or hold too much: at most :data:`MAX_ROBOTS_PROBLEMS` problems and
+:data:`MAX_ROBOTS_SITEMAPS` sitemap lines are kept from a robots.txt, at most
+:data:`MAX_SITEMAP_URLS` URLs from all sitemaps, and no URL over the URL length cap.
 """
 
 from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -18,7 +22,7 @@ from lxml import etree
 from protego import Protego
 
 from .fetch import FetchResult
-from .urls import normalize_url
+from .urls import MAX_URL_CHARS, normalize_url
 
 ROBOTS_DIRECTIVES = {
     "user-agent", "disallow", "allow", "sitemap", "crawl-delay", "clean-param", "host",
@@ -28,6 +32,8 @@ SITEMAP_PROTOCOLS = {"http", "https", "ftp"}
 MAX_SITEMAP_FILES = 20
 MAX_SITEMAP_URLS = 50_000
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one uncompressed file
+MAX_ROBOTS_PROBLEMS = 100  # kept; all are counted (a 500 KB robots.txt has 250,000 lines)
+MAX_ROBOTS_SITEMAPS = 100
 
 
 @dataclass
@@ -37,7 +43,8 @@ class RobotsTxt:
     exists: bool = False
     error: str | None = None
     content: str = ""
-    problems: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)  # the first MAX_ROBOTS_PROBLEMS
+    problem_count: int = 0
     sitemaps: list[str] = field(default_factory=list)
     parser: Protego | None = None
 
@@ -60,7 +67,7 @@ class RobotsTxt:
             "exists": self.exists,
             "error": self.error,
             "problems": self.problems[:50],
-            "problem_count": len(self.problems),
+            "problem_count": max(self.problem_count, len(self.problems)),
             "sitemaps": self.sitemaps[:20],
             "crawl_delay": self.crawl_delay(user_agent),
             "blocks_all": self.blocks_all(start_url, user_agent),
@@ -74,7 +81,10 @@ def robots_url_for(url: str) -> str:
 
 def validate_robots_txt(content: str) -> list[dict]:
     """The problems Lighthouse's robots-txt audit reports, line by line."""
-    problems = []
+    return list(_robots_txt_problems(content))
+
+
+def _robots_txt_problems(content: str) -> Iterator[dict]:
     in_group = False
     for number, raw_line in enumerate(content.splitlines(), start=1):
         line = raw_line.split("#", 1)[0].strip()
@@ -82,22 +92,17 @@ def validate_robots_txt(content: str) -> list[dict]:
             continue
         name, colon, value = line.partition(":")
         if not colon:
-            problems.append(
-                {"line": number, "content": raw_line[:200], "message": "Syntax not understood"}
-            )
+            yield {"line": number, "content": raw_line[:200], "message": "Syntax not understood"}
             continue
         name, value = name.strip().lower(), value.strip()
         message = _directive_problem(name, value)
         if message:
-            problems.append({"line": number, "content": raw_line[:200], "message": message})
+            yield {"line": number, "content": raw_line[:200], "message": message}
             continue
         if name == "user-agent":
             in_group = True
         elif name in ("allow", "disallow") and not in_group:
-            problems.append(
-                {"line": number, "content": raw_line[:200], "message": "No user-agent specified"}
-            )
-    return problems
+            yield {"line": number, "content": raw_line[:200], "message": "No user-agent specified"}
 
 
 def _directive_problem(name: str, value: str) -> str | None:
@@ -131,12 +136,14 @@ def robots_from_fetch(url: str, result: FetchResult) -> RobotsTxt:
         robots.exists = True
         robots.content = result.body.decode("utf-8", "replace")[:500_000]
         robots.parser = Protego.parse(robots.content)
-        robots.problems = validate_robots_txt(robots.content)
-        robots.sitemaps = [
-            sitemap
-            for sitemap in (normalize_url(s) for s in robots.parser.sitemaps)
-            if sitemap is not None
-        ]
+        for problem in _robots_txt_problems(robots.content):
+            robots.problem_count += 1
+            if robots.problem_count <= MAX_ROBOTS_PROBLEMS:
+                robots.problems.append(problem)
+        declared = (normalize_url(s) for s in robots.parser.sitemaps)
+        robots.sitemaps = list(
+            itertools.islice((s for s in declared if s is not None), MAX_ROBOTS_SITEMAPS)
+        )
     elif status >= 500 or status == 429:
         robots.error = f"robots.txt answered HTTP {status}"
     return robots
@@ -185,7 +192,9 @@ def parse_sitemap(body: bytes) -> tuple[str, list[str]]:
                     kind = tag
                 continue
             if tag == "loc" and element.text:
-                locations.append(element.text.strip())
+                location = element.text.strip()
+                if len(location) <= MAX_URL_CHARS:  # longer ones are dropped anyway
+                    locations.append(location)
                 if len(locations) >= MAX_SITEMAP_URLS:
                     break
             if tag in ("url", "sitemap"):
@@ -232,7 +241,8 @@ async def collect_sitemaps(
             if normalized is None:
                 continue
             if kind == "sitemapindex":
-                queue.append((normalized, "index"))
-            else:
+                if len(queue) < MAX_SITEMAP_FILES:
+                    queue.append((normalized, "index"))
+            elif len(page_urls) < MAX_SITEMAP_URLS:
                 page_urls.append(normalized)
     return files, page_urls[:MAX_SITEMAP_URLS]

@@ -17,6 +17,12 @@ are (``utm_*`` and empty parameters, parameter order, a bare trailing ``?``), tr
 stay. Anything that is not http(s) (``javascript:``, ``mailto:``, ``tel:``, ``data:``...) or
 that a browser would refuse to parse gives ``None``.
 
+A URL longer than :data:`MAX_URL_CHARS` once resolved is dropped too (``None``, or
+:class:`UrlTooLong` from :func:`resolve_url` so the page can count it): browsers and search
+engines effectively ignore such URLs, and without the cap one page can turn 20,000 short hrefs
+under a 100 KB ``<base>`` into gigabytes of URLs. Every cache here is bounded in entries and in
+the length of what it keeps, so a hostile page cannot fill memory through them either.
+
 Pure Python, no Django imports.
 """
 
@@ -32,6 +38,12 @@ try:  # UTS #46 mapping, as browsers do; the stdlib "idna" codec is the older ID
     import idna as _idna
 except ImportError:  # pragma: no cover - idna comes with aiohttp's dependencies
     _idna = None
+
+# What browsers and search engines effectively handle (sitemaps.org caps <loc> here too).
+MAX_URL_CHARS: Final = 2048
+# Inputs longer than this are resolved without a cache: a cache entry holds its key and value.
+_CACHED_INPUT_CHARS: Final = 512
+_CACHED_BASE_CHARS: Final = MAX_URL_CHARS
 
 _DEFAULT_PORTS: Final = {"http": "80", "https": "443"}
 # Schemes the URL Standard calls "special": they always have a host, and "\" means "/".
@@ -73,37 +85,90 @@ class _OtherScheme:
 _OTHER: Final = _OtherScheme()
 
 
+class _TooLongMarker:
+    """Marks an http(s) URL longer than MAX_URL_CHARS once resolved."""
+
+
+_TOO_LONG: Final = _TooLongMarker()
+
+
+class UrlTooLong(ValueError):
+    """The URL resolves to an http(s) URL longer than :data:`MAX_URL_CHARS` characters."""
+
+
 def normalize_url(url: str, *, base: str | None = None) -> str | None:
-    """Resolve ``url`` against ``base`` and normalize it; ``None`` if it is not a web URL."""
+    """Resolve ``url`` against ``base`` and normalize it; ``None`` if it is not a web URL
+    (or is one longer than :data:`MAX_URL_CHARS`)."""
+    result = _normalize(url, base)
+    return None if result is _TOO_LONG else result  # type: ignore[return-value]
+
+
+def resolve_url(url: str, *, base: str | None = None) -> str | None:
+    """:func:`normalize_url`, but an over-long result raises :class:`UrlTooLong`, so that a
+    page can count the URLs it drops."""
+    result = _normalize(url, base)
+    if result is _TOO_LONG:
+        raise UrlTooLong(f"longer than {MAX_URL_CHARS} characters")
+    return result  # type: ignore[return-value]
+
+
+def resolve_base_url(url: str, *, base: str) -> str | None:
+    """A document base URL (``<base href>``): normalized like a link, but kept whatever its
+    length, because the page's links resolve against it; the links it makes are capped."""
+    parts = _resolve(url, _base_parts(base), limit=None)
+    if parts is None or parts is _OTHER:
+        return None
+    return _serialize(parts)  # type: ignore[arg-type]
+
+
+def _normalize(url: str, base: str | None) -> str | None | _TooLongMarker:
     # Most links are already in normal form; these two checks answer them without parsing.
     if url.startswith(("http://", "https://")):
-        if _NORMAL_ABSOLUTE_RE.fullmatch(url) and not _has_dot_segment(url):
+        if (
+            len(url) <= MAX_URL_CHARS
+            and _NORMAL_ABSOLUTE_RE.fullmatch(url)
+            and not _has_dot_segment(url)
+        ):
             return url
-        return _normalize_cached(url, None)
+        return _normalize_maybe_cached(url, None)
     if not base:
-        return _normalize_cached(url, None)
+        return _normalize_maybe_cached(url, None)
     if url.startswith("/") and not url.startswith(("//", "/\\")):
         origin = _base_origin(base)
         if origin is None:
             return None
         if _NORMAL_PATH_RE.fullmatch(url) and not _has_dot_segment(url):
-            return origin[:-1] + url.partition("#")[0]
+            normal = origin[:-1] + url.partition("#")[0]
+            return normal if len(normal) <= MAX_URL_CHARS else _TOO_LONG
         # Pages of one site repeat their navigation links: cache per origin, not per page.
-        return _normalize_cached(url, origin)
-    return _normalize_cached(url, base)
+        return _normalize_maybe_cached(url, origin)
+    return _normalize_maybe_cached(url, base)
 
 
 def _has_dot_segment(url: str) -> bool:
     return "/." in url or "%2e" in url or "%2E" in url
 
 
-@functools.lru_cache(maxsize=16_384)
-def _normalize_cached(url: str, base: str | None) -> str | None:
+def _normalize_maybe_cached(url: str, base: str | None) -> str | None | _TooLongMarker:
+    if len(url) <= _CACHED_INPUT_CHARS and (base is None or len(base) <= _CACHED_BASE_CHARS):
+        return _normalize_cached(url, base)
+    return _normalize_uncached(url, base)
+
+
+# At most 8,192 x (512 + 2,048 + 2,048) characters, and a few MB in practice.
+@functools.lru_cache(maxsize=8192)
+def _normalize_cached(url: str, base: str | None) -> str | None | _TooLongMarker:
+    return _normalize_uncached(url, base)
+
+
+def _normalize_uncached(url: str, base: str | None) -> str | None | _TooLongMarker:
     base_parts = _base_parts(base) if base else None
     parts = _resolve(url, base_parts)
     if parts is None or parts is _OTHER:
         return None
-    return _serialize(parts)
+    if parts is _TOO_LONG or _serialized_length(parts) > MAX_URL_CHARS:  # type: ignore[arg-type]
+        return _TOO_LONG
+    return _serialize(parts)  # type: ignore[arg-type]
 
 
 def is_valid_url(url: str, *, base: str | None = None) -> bool:
@@ -128,17 +193,34 @@ def url_scheme(url: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-@functools.lru_cache(maxsize=65536)
 def url_host(url: str) -> str | None:
     """The normalized host of an http(s) URL (lowercase, punycode), or ``None``.
 
-    Cached: a crawl asks for the host of the same link URLs again and again (scope checks,
-    internal-link tests), about a hundred times a page.
+    Cached per origin: a crawl asks for the host of the same link URLs again and again (scope
+    checks, internal-link tests), about a hundred times a page, and the host depends only on
+    what comes before the path.
     """
+    if url.startswith(("http://", "https://")):
+        start = 8 if url[4] == "s" else 7
+        # "http:///host" skips the extra slashes: only a plain authority is cut off.
+        if url[start : start + 1] not in ("/", "\\", ""):
+            end = url.find("/", start)
+            origin = url if end == -1 else url[:end]
+            if len(origin) <= _CACHED_INPUT_CHARS:
+                return _origin_host(origin)
+    return _url_host(url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _origin_host(origin: str) -> str | None:
+    return _url_host(origin)
+
+
+def _url_host(url: str) -> str | None:
     parts = _resolve(url, None)
-    if parts is None or parts is _OTHER:
+    if parts is None or parts is _OTHER or parts is _TOO_LONG:
         return None
-    return _host_of(parts.authority)
+    return _host_of(parts.authority)  # type: ignore[union-attr]
 
 
 def strip_www(host: str) -> str:
@@ -166,16 +248,45 @@ def same_site(url: str, start_url: str, *, include_subdomains: bool) -> bool:
     return host == root or host.endswith("." + root)
 
 
-@functools.lru_cache(maxsize=512)
 def _base_parts(base: str) -> _Parts | None:
-    # A page resolves hundreds of links against the same base: parse it once.
+    # A page resolves hundreds of links against the same base: parse it once. An over-long
+    # base (a hostile <base href>) is kept in one slot of its own, not in the shared cache.
+    global _long_base
+    if len(base) <= _CACHED_BASE_CHARS:
+        return _base_parts_cached(base)
+    last = _long_base
+    if last is not None and last[0] == base:
+        return last[1]
+    parts = _parse_base(base)
+    _long_base = (base, parts)
+    return parts
+
+
+_long_base: tuple[str, _Parts | None] | None = None
+
+
+@functools.lru_cache(maxsize=512)
+def _base_parts_cached(base: str) -> _Parts | None:
+    return _parse_base(base)
+
+
+def _parse_base(base: str) -> _Parts | None:
     parts = _resolve(base, None)
     return None if parts is _OTHER else parts  # type: ignore[return-value]
 
 
-@functools.lru_cache(maxsize=512)
 def _base_origin(base: str) -> str | None:
     """The base with its path reduced to "/": all a root-relative URL takes from it."""
+    parts = _base_parts(base)
+    if parts is None:
+        return None
+    if len(base) <= _CACHED_BASE_CHARS:
+        return _base_origin_cached(base)
+    return _serialize(parts._replace(path="/", query=None))
+
+
+@functools.lru_cache(maxsize=512)
+def _base_origin_cached(base: str) -> str | None:
     parts = _base_parts(base)
     return None if parts is None else _serialize(parts._replace(path="/", query=None))
 
@@ -187,8 +298,12 @@ def _clean(url: str) -> str:
     return url
 
 
-def _resolve(url: str, base: _Parts | None) -> _Parts | _OtherScheme | None:
-    """Parse ``url`` against ``base`` as the URL Standard does, for http(s) precisely."""
+def _resolve(
+    url: str, base: _Parts | None, limit: int | None = MAX_URL_CHARS
+) -> _Parts | _OtherScheme | _TooLongMarker | None:
+    """Parse ``url`` against ``base`` as the URL Standard does, for http(s) precisely.
+
+    May answer "too long" (over ``limit``) without building a path it knows is too long."""
     url = _clean(url)
     match = _SCHEME_RE.match(url)
     if match:
@@ -200,11 +315,11 @@ def _resolve(url: str, base: _Parts | None) -> _Parts | _OtherScheme | None:
             return _parse_authority_and_rest(scheme, rest.lstrip("/\\"))
         if base is not None and base.scheme == scheme:
             # "http:page.html" on an http page is relative to that page.
-            return _resolve_relative(rest, base)
+            return _resolve_relative(rest, base, limit)
         return _parse_authority_and_rest(scheme, rest.lstrip("/\\"))
     if base is None:
         return None
-    return _resolve_relative(url, base)
+    return _resolve_relative(url, base, limit)
 
 
 def _validate_other(scheme: str, rest: str) -> _OtherScheme | None:
@@ -215,7 +330,9 @@ def _validate_other(scheme: str, rest: str) -> _OtherScheme | None:
     return _OTHER
 
 
-def _resolve_relative(ref: str, base: _Parts) -> _Parts | None:
+def _resolve_relative(
+    ref: str, base: _Parts, limit: int | None = MAX_URL_CHARS
+) -> _Parts | _TooLongMarker | None:
     if ref[:2] in ("//", "\\\\", "/\\", "\\/"):
         return _parse_authority_and_rest(base.scheme, ref.lstrip("/\\"))
     ref, _, _fragment = ref.partition("#")
@@ -229,7 +346,16 @@ def _resolve_relative(ref: str, base: _Parts) -> _Parts | None:
     if path_part.startswith("/"):
         path = path_part
     else:
-        path = base.path[: base.path.rfind("/") + 1] + path_part
+        directory_end = base.path.rfind("/") + 1
+        # Without dot segments nothing gets shorter: do not copy a long base path for a URL
+        # that is going to be dropped anyway (20,000 links under a 100 KB <base>).
+        if (
+            limit is not None
+            and directory_end + len(path_part) > limit
+            and not _DOT_SEGMENT_RE.search(path_part)
+        ):
+            return _TOO_LONG
+        path = base.path[:directory_end] + path_part
     return _Parts(
         base.scheme,
         base.authority,
@@ -361,6 +487,11 @@ def _host_of(authority: str) -> str:
     if hostport.startswith("["):
         return hostport[: hostport.find("]") + 1]
     return hostport.partition(":")[0]
+
+
+def _serialized_length(parts: _Parts) -> int:
+    query = 0 if parts.query is None else len(parts.query) + 1
+    return len(parts.scheme) + 3 + len(parts.authority) + len(parts.path) + query
 
 
 def _serialize(parts: _Parts) -> str:

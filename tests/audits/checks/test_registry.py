@@ -5,16 +5,19 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy, trans_real
 
-from audits.checks import get_check, run_page_checks
+from audits.checks import all_checks, get_check, run_page_checks
 from audits.checks.reference import checks_markdown
-from audits.checks.registry import register
+from audits.checks.registry import TEXT_NAMES, register
 from audits.management.commands.checks_doc import checks_doc_path
 from audits.storage import page_result_build
 from tests.audits.checks.helpers import SITE, clean_page, fetch_result
 
-TEXT = {"en": "Text", "nl": "Tekst"}
+TEXT = gettext_lazy("Text")
 
 
 def metadata(**overrides) -> dict:
@@ -37,8 +40,8 @@ def metadata(**overrides) -> dict:
         ({"category": "speed"}, "category must be one of"),
         ({"severity": "major"}, "severity must be one of"),
         ({"weight": 0}, "weight must be at least 1"),
-        ({"why": {"en": "Because."}}, "why needs a text in each of"),
-        ({"how_to_fix": {"en": "Do it.", "nl": " "}}, "how_to_fix needs a text in each of"),
+        ({"why": gettext_lazy(" ")}, "why needs an English text"),
+        ({"how_to_fix": "Do it."}, "how_to_fix must be a gettext_lazy text"),
         ({"applies_to": "everything"}, "applies_to must be one of"),
         ({"id": "document-title"}, "the id is taken"),
     ],
@@ -53,8 +56,32 @@ def test_get_check_and_texts_per_language():
 
     assert check.text("failure_title", "nl") == "Pagina heeft geen H1-kop"
     assert check.text("failure_title", "de") == "Page has no H1 heading"  # falls back to EN
+    assert get_check("title-too-short").text("how_to_fix", "nl").startswith(
+        "Schrijf een titel van 20 tot 60 tekens"
+    )
     with pytest.raises(KeyError):
         get_check("no-such-check")
+
+
+def _msgid(text) -> str:
+    # A lazy text's first argument is its msgid, or (format_lazy) the lazy msgid it formats.
+    while isinstance(text, Promise):
+        text = text._args[0]
+    return text
+
+
+@pytest.mark.parametrize("language", [code for code, _name in settings.LANGUAGES if code != "en"])
+def test_every_check_text_is_translated_in_the_catalogue(language):
+    # The compiled catalogue holds neither fuzzy nor empty translations: msgfmt leaves them out.
+    catalogue = trans_real.translation(language)._catalog
+    missing = [
+        f"{check.id}.{name}: {_msgid(getattr(check, name))!r}"
+        for check in all_checks()
+        for name in TEXT_NAMES
+        if not catalogue.get(_msgid(getattr(check, name)))
+    ]
+
+    assert not missing, f"no {language} translation for:\n" + "\n".join(missing)
 
 
 def test_committed_checks_doc_is_up_to_date():

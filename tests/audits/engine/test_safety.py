@@ -44,6 +44,11 @@ def test_is_public_address_accepts_public_addresses(address):
         ("172.16.3.4", "a private address"),
         ("192.168.1.1", "a private address"),
         ("fd12:3456::1", "a private address"),
+        # Deprecated IPv6 site-local (RFC 3879), still routed inside some old networks;
+        # Python's ipaddress calls it global.
+        ("fec0::1", "a site-local address"),
+        ("fec0:1234::abcd", "a site-local address"),
+        ("feff:ffff::1", "a site-local address"),
         ("127.0.0.1", "a loopback address (this server itself)"),
         ("127.8.9.10", "a loopback address (this server itself)"),
         ("::1", "a loopback address (this server itself)"),
@@ -155,6 +160,12 @@ def test_resolve_and_vet_refuses_a_private_answer_with_a_clear_message():
     assert refusal.value.address == "10.0.0.5"
 
 
+def test_resolve_and_vet_refuses_a_site_local_ipv6_answer():
+    resolver = ScriptedResolver({"old-intranet.test": [["fec0::10"]]})
+    with pytest.raises(UnsafeAddressError, match="resolves to fec0::10, a site-local address"):
+        asyncio.run(resolve_and_vet("old-intranet.test", 80, resolver=resolver))
+
+
 def test_resolve_and_vet_returns_public_answers():
     resolver = ScriptedResolver({"example.test": [["93.184.216.34", "2606:2800:220:1::1"]]})
     addresses = asyncio.run(resolve_and_vet("example.test", 443, resolver=resolver))
@@ -181,6 +192,7 @@ def test_resolve_and_vet_drops_unsafe_answers_from_a_mixed_answer():
         ("2130706433", "2130706433 means 127.0.0.1, a loopback address"),
         ("0x7f.1", "0x7f.1 means 127.0.0.1, a loopback address"),
         ("10.0.0.5", "10.0.0.5 is a private address"),
+        ("[fec0::1]", "fec0::1 is a site-local address"),
         ("169.254.169.254", "169.254.169.254 is a cloud metadata service address"),
     ],
 )

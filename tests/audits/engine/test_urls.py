@@ -1,5 +1,6 @@
 """URL normalization and site membership, checked against what a browser's ``a.href`` gives."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -7,9 +8,13 @@ from selectolax.lexbor import LexborHTMLParser
 
 from audits.engine import urls
 from audits.engine.urls import (
+    MAX_URL_CHARS,
+    UrlTooLong,
     is_absolute_url,
     is_valid_url,
     normalize_url,
+    resolve_base_url,
+    resolve_url,
     same_site,
     strip_www,
     url_host,
@@ -193,3 +198,92 @@ def test_same_site_with_subdomains_from_a_bare_domain():
     assert not same_site(
         "https://example.org/", "https://shop.example.org/", include_subdomains=True
     )
+
+
+# --- Over-long URLs and bounded caches (issue 8) --------------------------------------------
+
+LONG_BASE = "https://www.example.com/" + "A" * 100_000 + "/"
+
+
+@pytest.mark.parametrize(
+    ("href", "base"),
+    [
+        ("x1", LONG_BASE),  # a short href under a long <base>
+        ("?q=1", LONG_BASE),
+        ("", LONG_BASE),
+        ("/" + "p" * MAX_URL_CHARS, BASE),
+        ("https://example.com/" + "p" * MAX_URL_CHARS, BASE),
+        ("https://example.com/" + "é" * 400, BASE),  # 3,600 characters once percent-encoded
+        ("other.html?" + "q" * MAX_URL_CHARS, BASE),
+    ],
+)
+def test_urls_longer_than_the_cap_are_dropped_and_can_be_counted(href, base):
+    assert normalize_url(href, base=base) is None
+    with pytest.raises(UrlTooLong):
+        resolve_url(href, base=base)
+
+
+def test_the_cap_is_on_the_resolved_url_not_on_what_was_written():
+    longest = "https://example.com/" + "p" * (MAX_URL_CHARS - len("https://example.com/"))
+    assert normalize_url(longest) == longest
+    assert normalize_url(longest + "p") is None
+    # A long fragment is dropped, dot segments climb out of a long base: short URLs.
+    assert resolve_url("/a#" + "f" * 100_000, base=BASE) == "https://www.example.com/a"
+    up = "../" * 3
+    assert resolve_url(up + "x", base=LONG_BASE) == "https://www.example.com/x"
+    assert resolve_url("/root", base=LONG_BASE) == "https://www.example.com/root"
+    # Not a web URL is not "too long": a long data: image is simply not a link.
+    assert resolve_url("data:image/png;base64," + "A" * 100_000, base=BASE) is None
+
+
+def test_a_long_document_base_is_kept_so_its_links_can_be_judged():
+    base = resolve_base_url("/" + "A" * 100_000 + "/", base=BASE)
+    assert base == LONG_BASE
+    assert resolve_base_url("mailto:a@b.example", base=BASE) is None
+
+
+def test_resolving_20000_links_under_a_long_base_is_cheap():
+    started = time.process_time()
+    for index in range(20_000):
+        assert normalize_url(f"x{index}", base=LONG_BASE) is None
+    assert time.process_time() - started < 1.0  # measured: ~0.05 s
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://WWW.Example.com:8443/x",
+        "http:///host.example/x",
+        "http://\\host.example/x",
+        "http://host.example\\path/x",
+        "http://host.example?x/y",
+        "http://host.example#x/y",
+        "http://user:pa/ss@host.example/",
+        "http://ho\tst.example/",
+        "http://exa mple.com/",
+        "https://",
+        "https:host.example",
+        "http://" + "h" * 1000 + ".example/x",
+    ],
+)
+def test_url_host_from_its_origin_cache_agrees_with_full_parsing(url):
+    assert url_host(url) == urls._url_host(url)
+
+
+def test_module_caches_are_bounded_in_entries_and_in_what_they_keep():
+    urls._normalize_cached.cache_clear()
+    urls._origin_host.cache_clear()
+    for index in range(50):
+        normalize_url(f"x{index}?" + "q" * 600, base=BASE)  # too long a key to be cached
+        url_host(f"https://{'h' * 600}.example/{index}")
+    normalize_url("x", base=LONG_BASE)
+    assert urls._normalize_cached.cache_info().currsize == 0
+    assert urls._origin_host.cache_info().currsize == 0
+    assert "A" * 100_000 not in str(urls._base_parts_cached.cache_info())
+    for cached in (
+        urls._normalize_cached,
+        urls._origin_host,
+        urls._base_parts_cached,
+        urls._base_origin_cached,
+    ):
+        assert cached.cache_info().maxsize is not None and cached.cache_info().maxsize <= 8192
