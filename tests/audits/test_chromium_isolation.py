@@ -109,6 +109,8 @@ class ChromiumWatcher:
         known = self.seen.get(process.pid)
         if known is not None:
             known["peak_rss"] = max(known["peak_rss"], process.memory_info().rss)
+            # A renderer turns its seccomp filter on a moment after it starts: keep the latest.
+            known["seccomp"] = _seccomp_mode(Path(f"/proc/{process.pid}"))
             return
         if process.exe() != self.chromium:
             return  # prlimit before it execs Chromium, the crawl process, Playwright's driver
@@ -123,7 +125,7 @@ class ChromiumWatcher:
             "is_browser": parent is None or parent.exe() != self.chromium,
             "rlimit_data": data_limit(proc / "limits"),
             "user_namespace": os.readlink(proc / "ns" / "user"),
-            "seccomp": status["Seccomp"].strip(),
+            "seccomp": _seccomp_mode(proc),
             "pid_namespaces": len(status["NSpid"].split()),
             "peak_rss": process.memory_info().rss,
         }
@@ -135,6 +137,14 @@ class ChromiumWatcher:
     @property
     def renderers(self) -> list[dict]:
         return [seen for seen in self.seen.values() if "--type=renderer" in seen["cmdline"]]
+
+
+def _seccomp_mode(proc: Path) -> str:
+    """0 none, 1 strict, 2 a BPF filter (proc(5))."""
+    for line in (proc / "status").read_text().splitlines():
+        if line.startswith("Seccomp:"):
+            return line.split(":", 1)[1].strip()
+    return ""
 
 
 @pytest.mark.browser
@@ -290,6 +300,7 @@ def test_renderers_run_in_the_sandbox_for_an_unprivileged_user(monkeypatch):
                 assert process.poll() is None, (work / "chromium.log").read_text()[-2000:]
                 assert time.monotonic() < deadline, "the page's script did not run in 60 s"
                 await asyncio.sleep(0.1)
+            await asyncio.sleep(0.5)  # the watcher reads the running renderers again
         finally:
             os.killpg(process.pid, 9)
             process.wait(timeout=10)
