@@ -26,6 +26,7 @@ from audits.engine.facts import (
     parse_link_header,
     parse_page,
 )
+from audits.engine.facts import page as facts_page
 
 from .html5_reference import read_page
 
@@ -402,6 +403,35 @@ def test_windows_1252_declared_as_latin1_decodes_like_a_browser():
     assert facts.h1 == ("Crème brûlée – la recette de Zoë",)
 
 
+@pytest.mark.parametrize(
+    ("label", "body", "encoding", "title"),
+    [
+        # Labels come from the Encoding Standard (webencodings), decoded by the codec browsers
+        # use: Shift_JIS with Microsoft's extensions (circled digits), gbk read as gb18030.
+        ("Shift_JIS", "<title>①②</title>".encode("cp932"), "cp932", "①②"),
+        ("x-sjis", "<title>髙</title>".encode("cp932"), "cp932", "髙"),
+        ("gb2312", "<title>€中</title>".encode("gb18030"), "gb18030", "€中"),
+        ("korean", "<title>똠</title>".encode("cp949"), "cp949", "똠"),
+        ("unicode-1-1-utf-8", "<title>Zoë</title>".encode(), "utf-8", "Zoë"),
+        ("ascii", b"<title>5 \x80</title>", "cp1252", "5 €"),
+        # Labels that name no usable decoder count as no declaration: UTF-8 is detected.
+        ("x-user-defined", "<title>Zoë</title>".encode(), "utf-8", "Zoë"),
+        ("iso-2022-kr", "<title>Zoë</title>".encode(), "utf-8", "Zoë"),
+        ("no-such-label", b"<title>5 \x80</title>", "cp1252", "5 €"),
+    ],
+)
+def test_charset_labels_follow_the_encoding_standard_as_browsers_decode_them(
+    label, body, encoding, title
+):
+    for content_type, markup in (
+        (f"text/html; charset={label}", body),
+        ("text/html", f'<meta charset="{label}">'.encode() + body),
+    ):
+        facts = parse_page(markup, url="https://www.example.com/", content_type=content_type)
+
+        assert (facts.encoding, facts.title) == (encoding, title), content_type
+
+
 def test_shift_jis_page_is_read_and_japanese_link_text_rules_apply():
     facts = fixture_facts("shift_jis.html")
 
@@ -763,7 +793,7 @@ def test_an_unexpected_failure_is_reported_not_raised(monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(facts_module, "_read_headings", broken)
+    monkeypatch.setattr(facts_page, "_read_headings", broken)
 
     facts = html("<h1>x</h1>")
 

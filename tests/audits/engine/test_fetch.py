@@ -1,6 +1,7 @@
 """The fetch layer against real servers on 127.0.0.x: statuses, redirects, limits, SSRF."""
 
 import asyncio
+import contextlib
 import datetime
 import gzip
 import ssl
@@ -19,6 +20,7 @@ from cryptography.x509.oid import NameOID
 from yarl import URL
 
 from audits.engine.fetch import (
+    FAILURE_RULES,
     BrowserFetcher,
     FetchError,
     HttpFetcher,
@@ -672,3 +674,64 @@ def test_browser_fetcher_refuses_localhost_when_nothing_is_allowed():
     result = asyncio.run(scenario())
     assert result.error == "unsafe_address"
     assert result.error_detail.startswith("localhost is this server itself")
+
+
+# --- Broken servers: each failure through the one error table --------------------------------
+
+
+BROKEN_ANSWERS = {
+    # Headers promise 100 KB, 5 bytes come, then the server hangs up.
+    "/cut": b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\nhello",
+    "/garbage": b"THIS IS NOT HTTP\r\n\r\n",
+    "/silent": b"",  # accepts the connection, answers nothing, closes it
+}
+
+
+async def _broken_http_server(reader, writer):
+    request_line = await reader.readline()
+    path = request_line.split()[1].decode() if len(request_line.split()) > 1 else "/"
+    with contextlib.suppress(ConnectionError):
+        while (await reader.readline()) not in (b"\r\n", b""):
+            pass
+        writer.write(BROKEN_ANSWERS.get(path, b""))
+        await writer.drain()
+    writer.close()
+
+
+def test_broken_responses_map_to_one_code_each_and_keep_what_arrived(allow_loopback):
+    async def scenario():
+        server = await asyncio.start_server(_broken_http_server, "127.0.0.1", 0)
+        base = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+        async with server, HttpFetcher() as fetcher:
+            return [await fetcher.fetch(f"{base}{path}") for path in BROKEN_ANSWERS]
+
+    cut, garbage, silent = asyncio.run(scenario())
+
+    # A response that started arriving is kept (status, headers, the bytes that came).
+    assert (cut.error, cut.status_code, cut.body, cut.truncated) == (
+        "protocol",
+        200,
+        b"hello",
+        True,
+    )
+    assert cut.error_detail.startswith("127.0.0.1 sent a broken HTTP response: ")
+    assert (garbage.error, garbage.status_code, garbage.body) == ("protocol", None, b"")
+    assert (silent.error, silent.status_code) == ("connection", None)
+    assert silent.error_detail.startswith("The connection to 127.0.0.1 failed: ")
+
+
+def test_no_failure_rule_is_hidden_behind_an_earlier_one():
+    # The HTTP fetcher takes the first rule whose exceptions match: a rule listed after a rule
+    # for one of its base classes would never be used.
+    earlier: list[type[BaseException]] = []
+    for rule in FAILURE_RULES:
+        for exception in rule.exceptions:
+            hidden_by = [base for base in earlier if issubclass(exception, base)]
+            assert not hidden_by, f"{exception.__name__} ({rule.code}) is caught by {hidden_by}"
+        earlier.extend(rule.exceptions)
+    assert {rule.code for rule in FAILURE_RULES} >= set(FetchError) - {
+        FetchError.REDIRECT_LOOP,  # found by the redirect loop itself, not from an exception
+        FetchError.INVALID_REDIRECT,
+        FetchError.TOO_LARGE,
+        FetchError.BROWSER,  # what is left when no rule matches a Chromium failure
+    }

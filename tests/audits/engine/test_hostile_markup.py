@@ -28,6 +28,11 @@ from audits.engine.facts import (
     OUT_OF_CPU,
     PAGE_CPU_BUDGET_SECONDS,
     TOO_MANY_ELEMENTS,
+    anchors,
+    decoding,
+    dom,
+    guards,
+    jsonld,
     parse_page,
     too_complex_reason,
 )
@@ -70,8 +75,8 @@ def _fullmatch(pattern: re.Pattern, text) -> None:
 
 
 def _trim_attribute_bombs(pattern: re.Pattern, text) -> None:
-    assert pattern is facts._MARKUP_WITHOUT_ATTRIBUTE_BOMBS_RE
-    facts._trim_attribute_bombs(text)
+    assert pattern is guards._MARKUP_WITHOUT_ATTRIBUTE_BOMBS_RE
+    guards._trim_attribute_bombs(text)
 
 
 def _sub(pattern: re.Pattern, text) -> None:
@@ -81,17 +86,17 @@ def _sub(pattern: re.Pattern, text) -> None:
 # pattern -> (how the code runs it, hostile inputs). Inputs repeat the prefixes the pattern
 # could start matching from, which is what makes a backtracking pattern quadratic.
 REGEXES: dict[str, tuple[re.Pattern, object, tuple]] = {
-    "facts._JAVASCRIPT_VOID_RE": (
-        facts._JAVASCRIPT_VOID_RE,
+    "anchors._JAVASCRIPT_VOID_RE": (
+        anchors._JAVASCRIPT_VOID_RE,
         _scan,
         ("javascript:void(", "javascript:void(0", "javascript:void"),
     ),
-    "facts._ASCII_WHITESPACE_RE": (facts._ASCII_WHITESPACE_RE, _sub, (" \t", "a ")),
-    "facts._CJK_CHAR_RE": (facts._CJK_CHAR_RE, _sub, ("中a", "a")),
-    "facts._MARKUP_TOKEN_RE": (facts._MARKUP_TOKEN_RE, _scan, ("<a", "<!--", "</a", "<a-:")),
-    "facts._START_TAG_RE": (facts._START_TAG_RE, _sub, ("<a", "<a>", "<", "<a<")),
-    "facts._MARKUP_WITHOUT_ATTRIBUTE_BOMBS_RE": (
-        facts._MARKUP_WITHOUT_ATTRIBUTE_BOMBS_RE,
+    "dom._ASCII_WHITESPACE_RE": (dom._ASCII_WHITESPACE_RE, _sub, (" \t", "a ")),
+    "dom._CJK_CHAR_RE": (dom._CJK_CHAR_RE, _sub, ("中a", "a")),
+    "guards._MARKUP_TOKEN_RE": (guards._MARKUP_TOKEN_RE, _scan, ("<a", "<!--", "</a", "<a-:")),
+    "guards._START_TAG_RE": (guards._START_TAG_RE, _sub, ("<a", "<a>", "<", "<a<")),
+    "guards._MARKUP_WITHOUT_ATTRIBUTE_BOMBS_RE": (
+        guards._MARKUP_WITHOUT_ATTRIBUTE_BOMBS_RE,
         _trim_attribute_bombs,  # as the parser runs it: to the end, bomb after bomb
         (
             "<a " + " ".join(f"x{i}" for i in range(MAX_ATTRIBUTES + 44)) + ">",
@@ -113,28 +118,28 @@ REGEXES: dict[str, tuple[re.Pattern, object, tuple]] = {
             "< <",
         ),
     ),
-    "facts._TAG_WITH_ATTRIBUTES_RE": (
-        facts._TAG_WITH_ATTRIBUTES_RE,
+    "guards._TAG_WITH_ATTRIBUTES_RE": (
+        guards._TAG_WITH_ATTRIBUTES_RE,
         _scan,
         ("<a b ", '<a b="c" ', "<a b='", "<a<a", "<a b=c=d "),
     ),
-    "facts._FIRST_ATTRIBUTES_RE": (
-        facts._FIRST_ATTRIBUTES_RE,
+    "guards._FIRST_ATTRIBUTES_RE": (
+        guards._FIRST_ATTRIBUTES_RE,
         _match,  # once per attribute bomb, where its attributes start
         ('a="', "a=", "a ", "a='", "=", "a = ", " "),
     ),
-    "facts.HTML_OR_JS_COMMENTLINE": (
-        facts.HTML_OR_JS_COMMENTLINE,
+    "jsonld.HTML_OR_JS_COMMENTLINE": (
+        jsonld.HTML_OR_JS_COMMENTLINE,
         _sub,
         (" ", "//", "<!--", "<!-- -->", " \n//", "-->"),
     ),
-    "facts._CHARSET_PARAM_RE": (
-        facts._CHARSET_PARAM_RE,
+    "decoding._CHARSET_PARAM_RE": (
+        decoding._CHARSET_PARAM_RE,
         _scan,
         ("charset", "charset=", "charset= ", 'charset="  ', " ", "charset ="),
     ),
-    "facts._META_CHARSET_RE": (
-        facts._META_CHARSET_RE,
+    "decoding._META_CHARSET_RE": (
+        decoding._META_CHARSET_RE,
         _scan,
         (
             b"<meta ",
@@ -167,8 +172,8 @@ REGEXES: dict[str, tuple[re.Pattern, object, tuple]] = {
         ("a", "a,", "a "),
     ),
     **{
-        f"facts._RAW_TEXT_END_RES[{name}]": (pattern, _scan, (f"</{name}", f"</{name[:-1]}", "<"))
-        for name, pattern in facts._RAW_TEXT_END_RES.items()
+        f"guards._RAW_TEXT_END_RES[{name}]": (pattern, _scan, (f"</{name}", f"</{name[:-1]}", "<"))
+        for name, pattern in guards._RAW_TEXT_END_RES.items()
     },
 }
 
@@ -184,8 +189,8 @@ def _patterns_in(value) -> list[re.Pattern]:
 def test_every_module_level_regex_of_the_engine_and_the_checks_is_tested():
     found = {}
     for package in (audits.engine, audits.checks):
-        for module_info in pkgutil.iter_modules(package.__path__):
-            module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        for module_info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+            module = importlib.import_module(module_info.name)
             for name, value in vars(module).items():
                 for pattern in _patterns_in(value):
                     found.setdefault(id(pattern), f"{module.__name__}.{name}")
