@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audits.details import details_render
+
 
 def url_digest(url: str) -> str:
     """A fixed-size key for a URL: URLs can be longer than an index may hold."""
@@ -85,14 +87,23 @@ class SEOScan(models.Model):
     Failure = ScanFailure
     ACTIVE_STATUSES = ACTIVE_SCAN_STATUSES
 
+    # Empty only for a command-line audit (manage.py audit): it belongs to no customer, and
+    # the constraint below keeps every other scan owned.
     website = models.ForeignKey(
-        Website, on_delete=models.CASCADE, related_name="scans", verbose_name=_("website")
+        Website,
+        on_delete=models.CASCADE,
+        related_name="scans",
+        verbose_name=_("website"),
+        null=True,
+        blank=True,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="scans",
         verbose_name=_("owner"),
+        null=True,
+        blank=True,
     )
     url = models.URLField(_("start URL"), max_length=500)
     scan_type = models.CharField(
@@ -131,6 +142,11 @@ class SEOScan(models.Model):
         ordering = ["-created"]
         indexes = [models.Index(fields=["status", "heartbeat_at"])]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scan_type="cli")
+                | models.Q(user__isnull=False, website__isnull=False),
+                name="scan_owned_unless_command_line",
+            ),
             models.UniqueConstraint(
                 fields=["website", "scheduled_for"],
                 condition=models.Q(scheduled_for__isnull=False),
@@ -228,6 +244,12 @@ class PageResult(models.Model):
         self.url_hash = url_digest(self.url)
         super().save(*args, **kwargs)
 
+    @property
+    def check_detail(self) -> str:
+        """The chosen check's first finding on this page (selectors.reports.pages_for_scan annotates
+        its items), in the active language."""
+        return details_render(getattr(self, "check_detail_items", None))
+
 
 class PageLink(models.Model):
     """An internal link from one crawled page to a URL of the same site."""
@@ -270,7 +292,9 @@ class Finding(models.Model):
     check_id = models.CharField(_("check"), max_length=64)
     category = models.CharField(_("category"), max_length=20)
     severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
-    detail = models.TextField(_("detail"), blank=True)
+    # What was found, one item per problem: message ids and parameters, rendered in the
+    # reader's language when read (audits.details), never stored as translated text.
+    detail_items = models.JSONField(_("detail"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("finding")
@@ -283,6 +307,16 @@ class Finding(models.Model):
 
     def __str__(self):
         return self.check_id
+
+    @property
+    def detail(self) -> str:
+        """The details as text, one per line, in the active language."""
+        return details_render(self.detail_items)
+
+    @detail.setter
+    def detail(self, text: str) -> None:
+        # Text given as is (admin edits, fixtures) is shown as is, in every language.
+        self.detail_items = [{"text": line} for line in text.split("\n")] if text else []
 
 
 class SEOReport(models.Model):

@@ -116,23 +116,21 @@ def scan_scores(
     return overall, categories
 
 
-def recommendations_build(*, scan: SEOScan, language: str = "en") -> list[dict[str, Any]]:
-    """One recommendation per failing check, in the one ranking (audits.selectors.ranking), with its
-    texts in ``language`` (en or nl) and a few affected URLs or site-wide details."""
+def recommendations_build(*, scan: SEOScan) -> list[dict[str, Any]]:
+    """One recommendation per failing check, in the one ranking (audits.selectors.ranking): its
+    id, counts, a few affected URLs and the detail items of its site-wide findings. No texts:
+    report_recommendations renders them in the reader's language."""
     items = []
     for failing in scan_failing_checks(scan=scan):
         findings = Finding.objects.filter(scan=scan, check_id=failing.check_id)
         items.append(
             {
                 "check": failing.check_id,
-                "title": failing.text("failure_title", language),
                 "severity": failing.severity,
                 "category": failing.category,
                 "lighthouse": failing.lighthouse,
                 "site_wide": failing.site_wide,
                 "pages_affected": failing.pages_affected,
-                "why": failing.text("why", language),
-                "how_to_fix": failing.text("how_to_fix", language),
                 "priority": failing.priority,
                 "sample_urls": list(
                     findings.filter(page__isnull=False)
@@ -142,7 +140,7 @@ def recommendations_build(*, scan: SEOScan, language: str = "en") -> list[dict[s
                 "details": list(
                     findings.filter(page__isnull=True)
                     .order_by("id")
-                    .values_list("detail", flat=True)[:SAMPLE_URLS]
+                    .values_list("detail_items", flat=True)[:SAMPLE_URLS]
                 ),
             }
         )

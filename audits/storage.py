@@ -2,11 +2,16 @@
 
 The crawler calls, for every URL it settles::
 
-    page = page_result_build(scan=scan, fetch=fetch, facts=facts, url=url, depth=depth,
-                             in_sitemap=..., blocked_by_robots=..., site_is_https=...,
-                             is_internal=is_internal, robots_blocked_bots=...)
-    findings = run_page_checks(page)                      # audits.checks
+    checked = checked_page_build(fetch=fetch, facts=facts, url=url, depth=depth,
+                                 in_sitemap=..., blocked_by_robots=..., site_is_https=...,
+                                 is_internal=is_internal, robots_blocked_bots=...)
+    page = page_result_from_checked(scan=scan, page=checked)      # the row that stores it
+    findings = run_page_checks(page, checked=checked)             # audits.checks
     links = page_links_build(scan=scan, page=page, facts=facts, is_internal=is_internal)
+
+``checked`` is a :class:`~audits.checks.page.CheckedPage`: the page checks read only that, so
+they run without a database (``page_checks_run``). ``page_result_build`` does the first two
+steps at once.
 
 and bulk-creates pages first (so they get primary keys), then their links and findings, whose
 ``page``/``source`` point at those same objects. After the crawl, :func:`page_inlinks_update`
@@ -74,7 +79,9 @@ from audits.checks.indexability import (
     is_indexable,
     is_noindex,
 )
-from audits.clean import field_max_length, row_clean, text_clean
+from audits.checks.page import FIELD_NAMES as CHECKED_FIELDS
+from audits.checks.page import CheckedPage
+from audits.clean import field_max_length, text_clean, values_clean
 from audits.engine.facts import LINK_TEXT_NON_DESCRIPTIVE, PageFacts
 from audits.engine.urls import url_host
 from audits.models import PageLink, PageResult, SEOScan, url_digest
@@ -92,9 +99,8 @@ _LINK_URL_CHARS: Final = field_max_length(PageLink, "target_url")
 _ANCHOR_CHARS: Final = field_max_length(PageLink, "anchor_text")
 
 
-def page_result_build(
+def checked_page_build(
     *,
-    scan: SEOScan,
     fetch: FetchResult | None,
     facts: PageFacts | None,
     url: str,
@@ -104,15 +110,18 @@ def page_result_build(
     site_is_https: bool,
     is_internal: Callable[[str], bool] | None = None,
     robots_blocked_bots: Iterable[str] | None = None,
-) -> PageResult:
-    """An unsaved :class:`PageResult` for ``url`` with every column filled.
+    body_size: int | None = None,
+) -> CheckedPage:
+    """What the page checks read about ``url``: the facts of one crawl record, no database.
 
     ``fetch`` and ``facts`` are None for a URL that was not fetched (robots.txt, limits);
     ``facts`` may be None for a fetched non-HTML response. ``is_internal`` tells a link to the
     crawled site from others (default: same host as ``url``). ``robots_blocked_bots`` names
     the Lighthouse crawlers robots.txt disallows for this URL (see
     :func:`audits.checks.indexability.robots_blocked_bots`); by default all of them when
-    ``blocked_by_robots``, else none. The row is cleaned for storage (audits.clean).
+    ``blocked_by_robots``, else none. ``body_size`` is the page's size when the crawler
+    dropped the body once parsed. The values are cleaned as their columns store them
+    (audits.clean), so a check sees exactly what the report will show.
     """
     status_code = fetch.status_code if fetch is not None else None
     final_url = (fetch.final_url if fetch is not None else "") or ""
@@ -135,36 +144,39 @@ def page_result_build(
         robots_blocked_bots = ALL_ROBOTS_BOTS if blocked_by_robots else ()
     if is_internal is None:
         is_internal = _same_host_as(url)
-
-    page = PageResult(
-        scan=scan,
-        url=url,
-        url_hash=url_digest(url),
-        final_url=final_url,
-        final_url_hash=url_digest(final_url) if final_url else url_digest(url),
-        status_code=status_code,
-        error=(fetch.error or "") if fetch is not None else "",
-        error_detail=(fetch.error_detail or "") if fetch is not None else "",
-        redirect_chain=redirect_chain,
-        redirect_count=len(redirect_chain),
-        depth=depth,
-        ttfb_ms=fetch.ttfb_ms if fetch is not None else None,
+    if body_size:
+        size = body_size  # the page's size, not its compressed transfer size
+    elif fetch is not None:
         # The crawler may drop the body once parsed: then the bytes on the wire stand in.
-        bytes=(len(fetch.body) or fetch.bytes_downloaded) if fetch is not None else 0,
-        content_type=(fetch.content_type or "") if fetch is not None else "",
-        is_html=is_html,
-        noindex=noindex,
-        indexable=is_indexable(
+        size = len(fetch.body) or fetch.bytes_downloaded
+    else:
+        size = 0
+
+    values: dict[str, Any] = {
+        "url": url,
+        "final_url": final_url,
+        "status_code": status_code,
+        "error": (fetch.error or "") if fetch is not None else "",
+        "error_detail": (fetch.error_detail or "") if fetch is not None else "",
+        "redirect_chain": redirect_chain,
+        "redirect_count": len(redirect_chain),
+        "depth": depth,
+        "ttfb_ms": fetch.ttfb_ms if fetch is not None else None,
+        "bytes": size,
+        "content_type": (fetch.content_type or "") if fetch is not None else "",
+        "is_html": is_html,
+        "noindex": noindex,
+        "indexable": is_indexable(
             status_code=status_code,
             is_html=is_html,
             noindex=noindex,
             blocked_by_robots=blocked_by_robots,
         ),
-        in_sitemap=in_sitemap,
-        blocked_by_robots=blocked_by_robots,
-        meta_robots=(facts.meta_robots or "") if facts is not None else "",
-        x_robots_tag=", ".join(x_robots_tags),
-        facts=_facts_json(
+        "in_sitemap": in_sitemap,
+        "blocked_by_robots": blocked_by_robots,
+        "meta_robots": (facts.meta_robots or "") if facts is not None else "",
+        "x_robots_tag": ", ".join(x_robots_tags),
+        "facts": _facts_json(
             fetch=fetch,
             facts=facts,
             robots_metas=robots_metas,
@@ -174,37 +186,53 @@ def page_result_build(
             url=url,
             depth=depth,
         ),
-    )
+    }
     if facts is not None and facts.is_html:
-        _fill_html_columns(page, facts=facts, is_internal=is_internal)
-    return row_clean(page)
+        _put_html_columns(values, facts=facts, is_internal=is_internal)
+    return CheckedPage(**values_clean(PageResult, values))
 
 
-def _fill_html_columns(
-    page: PageResult, *, facts: PageFacts, is_internal: Callable[[str], bool]
+def page_result_from_checked(*, scan: SEOScan, page: CheckedPage) -> PageResult:
+    """The unsaved :class:`PageResult` row that stores ``page``."""
+    return PageResult(
+        scan=scan,
+        url_hash=url_digest(page.url),
+        final_url_hash=url_digest(page.final_url or page.url),
+        canonical_hash=url_digest(page.canonical) if page.canonical else "",
+        **{name: getattr(page, name) for name in CHECKED_FIELDS},
+    )
+
+
+def page_result_build(*, scan: SEOScan, **record: Any) -> PageResult:
+    """An unsaved :class:`PageResult` for one crawl record (arguments: checked_page_build)."""
+    return page_result_from_checked(scan=scan, page=checked_page_build(**record))
+
+
+def _put_html_columns(
+    values: dict[str, Any], *, facts: PageFacts, is_internal: Callable[[str], bool]
 ) -> None:
-    page.title = facts.title
-    page.meta_description = facts.meta_description
-    page.h1 = list(facts.h1[:MAX_H1])
-    page.h2_count = facts.h2_count
-    canonical = facts.canonical_urls[0] if facts.canonical_urls else ""
-    page.canonical = canonical
-    page.canonical_hash = url_digest(canonical) if canonical else ""
-    page.lang = facts.lang or ""
-    page.hreflang = [
-        {"lang": item.lang, "href": item.href, "raw_href": item.raw_href, "source": item.source}
-        for item in facts.hreflang[:MAX_HREFLANG]
-    ]
-    page.og = {key: value for key, value in facts.og.items() if value is not None}
-    page.twitter = {key: value for key, value in facts.twitter.items() if value is not None}
-    page.images_total = facts.images_total
-    page.images_without_alt = facts.images_without_alt
-    page.jsonld_types = list(facts.jsonld_types)
-    page.word_count = facts.word_count
     internal = sum(1 for link in facts.links if is_internal(link.url))
-    page.internal_links = internal
-    page.external_links = len(facts.links) - internal
-    page.content_hash = facts.content_hash or ""
+    values.update(
+        title=facts.title,
+        meta_description=facts.meta_description,
+        h1=list(facts.h1[:MAX_H1]),
+        h2_count=facts.h2_count,
+        canonical=facts.canonical_urls[0] if facts.canonical_urls else "",
+        lang=facts.lang or "",
+        hreflang=[
+            {"lang": item.lang, "href": item.href, "raw_href": item.raw_href, "source": item.source}
+            for item in facts.hreflang[:MAX_HREFLANG]
+        ],
+        og={key: value for key, value in facts.og.items() if value is not None},
+        twitter={key: value for key, value in facts.twitter.items() if value is not None},
+        images_total=facts.images_total,
+        images_without_alt=facts.images_without_alt,
+        jsonld_types=list(facts.jsonld_types),
+        word_count=facts.word_count,
+        internal_links=internal,
+        external_links=len(facts.links) - internal,
+        content_hash=facts.content_hash or "",
+    )
 
 
 def _facts_json(

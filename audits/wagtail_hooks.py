@@ -84,9 +84,10 @@ class FindingViewSet(BulkDeletedModelViewSet):
     menu_label = _("Findings")
     list_display = ["check_id", "severity", "category", "page", "scan"]
     list_filter = ["severity", "category"]
-    search_fields = ["check_id", "detail", "page__url"]
+    search_fields = ["check_id", "detail_items", "page__url"]
+    # "detail" renders the stored message ids in the staff member's language.
     list_export = ["check_id", "severity", "category", "page", "detail"]
-    form_fields = ["detail"]
+    form_fields = ["detail_items"]
     inspect_view_enabled = True
 
 

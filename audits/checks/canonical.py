@@ -7,13 +7,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.db.models import OuterRef, Q, Subquery
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.checks.indexing import fetch_error_label
 from audits.checks.page import CheckedPage
 from audits.checks.queries import self_canonical
 from audits.checks.registry import register
+from audits.details import Parts
+from audits.details import message as _
 from audits.engine.urls import normalize_url, url_scheme
 from audits.models import PageResult, SEOScan
 
@@ -167,7 +168,7 @@ def canonical_to_error(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[in
         "id", "canonical", "target_status", "target_error"
     ):
         reason = f"HTTP {status}" if status else fetch_error_label(error)
-        yield page_id, f"{canonical_url}: {reason}"
+        yield page_id, Parts(f"{canonical_url}: ", reason)
 
 
 @register(
@@ -217,4 +218,4 @@ def canonical_to_noindex(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[
     rows = _canonicalized_pages(scan).filter(Q(target_noindex=True) | Q(target_blocked=True))
     for page_id, canonical_url, noindex in rows.values_list("id", "canonical", "target_noindex"):
         reason = "noindex" if noindex else _("blocked by robots.txt")
-        yield page_id, f"{canonical_url}: {reason}"
+        yield page_id, Parts(f"{canonical_url}: ", reason)

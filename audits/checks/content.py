@@ -6,13 +6,15 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from django.utils.text import format_lazy
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from audits.checks.indexability import JS_WHITESPACE
 from audits.checks.page import CheckedPage
 from audits.checks.queries import canonical_documents, duplicates
 from audits.checks.registry import register
+from audits.details import Message, Parts
+from audits.details import message as _
+from audits.details import plural_message as ngettext
 from audits.models import SEOScan
 
 # SEOnaut's thresholds (internal/report_manager/reporters).
@@ -424,19 +426,19 @@ def image_alt_empty(page: CheckedPage) -> list[str]:
     return samples or [_images(empty)]
 
 
-# Details are written in the scan owner's language (scan_run runs under their language).
-def _characters(text: str, *, shown: str | None = None) -> str:
+# Details are message ids, rendered in the reader's language (audits.details).
+def _characters(text: str, *, shown: str | None = None) -> Message | Parts:
     count = ngettext("%(count)d character", "%(count)d characters", len(text)) % {
         "count": len(text)
     }
-    return f"{count}: {shown}" if shown is not None else count
+    return Parts(count, f": {shown}") if shown is not None else count
 
 
-def _images(count: int) -> str:
+def _images(count: int) -> Message:
     return ngettext("%(count)d image", "%(count)d images", count) % {"count": count}
 
 
-def _shared_by(sharing: int, text: str) -> str:
+def _shared_by(sharing: int, text: str) -> Message:
     return ngettext("%(count)d page: %(text)s", "%(count)d pages: %(text)s", sharing) % {
         "count": sharing,
         "text": text,

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from itertools import batched
 from typing import Any, Final
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.checks.indexing import fetch_error_label
@@ -14,6 +13,8 @@ from audits.checks.langs import X_DEFAULT, is_valid_hreflang, is_valid_html_lang
 from audits.checks.page import CheckedPage
 from audits.checks.queries import CHUNK_SIZE, documents
 from audits.checks.registry import register
+from audits.details import Parts, joined
+from audits.details import message as _
 from audits.models import PageResult, SEOScan, url_digest
 
 _TARGET_FIELDS: Final = (
@@ -66,7 +67,9 @@ def hreflang(page: CheckedPage) -> list[str]:
         if not alternate["raw_href"].lower().startswith(("http:", "https:")):
             reasons.append(_("Relative href value"))
         if reasons:
-            details.append(f"{alternate['lang']} {alternate['raw_href']}: {', '.join(reasons)}")
+            details.append(
+                Parts(f"{alternate['lang']} {alternate['raw_href']}: ", *joined(reasons))
+            )
     return details
 
 
@@ -233,7 +236,7 @@ def hreflang_to_non_indexable(scan: SEOScan, site: dict[str, Any]) -> Iterator[t
     for page_id, _own, alternate, target in _alternates_with_targets(scan):
         problem = _not_indexable_because(target)
         if problem:
-            yield page_id, f"{alternate['href']} ({alternate['lang']}): {problem}"
+            yield page_id, Parts(f"{alternate['href']} ({alternate['lang']}): ", problem)
 
 
 def _not_indexable_because(target: dict[str, Any]) -> str | None:

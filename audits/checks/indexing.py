@@ -6,39 +6,40 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Q
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audits.checks.indexability import crawl_blocking_sources
 from audits.checks.page import CheckedPage
 from audits.checks.queries import self_canonical
 from audits.checks.registry import register
+from audits.details import Message, Parts
+from audits.details import message as _
 from audits.models import PageResult, SEOScan
 
-# Finding details are written in the scan owner's language: scan_run runs under it.
+# Finding details are message ids, rendered in the reader's language (audits.details).
 FETCH_FAILURES = {
-    "dns": gettext_lazy("the host name does not resolve"),
-    "connection": gettext_lazy("the connection failed"),
-    "tls": gettext_lazy("the TLS (https) handshake failed"),
-    "protocol": gettext_lazy("the server's answer was not valid HTTP"),
-    "invalid_redirect": gettext_lazy("a redirect pointed to an invalid URL"),
-    "unsafe_address": gettext_lazy("the host resolves to a private or local address"),
-    "invalid_url": gettext_lazy("the URL is not valid"),
-    "browser": gettext_lazy("the browser could not load the page"),
+    "dns": _("the host name does not resolve"),
+    "connection": _("the connection failed"),
+    "tls": _("the TLS (https) handshake failed"),
+    "protocol": _("the server's answer was not valid HTTP"),
+    "invalid_redirect": _("a redirect pointed to an invalid URL"),
+    "unsafe_address": _("the host resolves to a private or local address"),
+    "invalid_url": _("the URL is not valid"),
+    "browser": _("the browser could not load the page"),
 }
 # Every fetch error code (audits/engine/fetch.py FetchError) as a finding detail.
 FETCH_ERRORS = {
     **FETCH_FAILURES,
-    "timeout": gettext_lazy("no answer in time"),
-    "too_many_redirects": gettext_lazy("too many redirects"),
-    "redirect_loop": gettext_lazy("a redirect loop"),
-    "too_large": gettext_lazy("the response was too large"),
+    "timeout": _("no answer in time"),
+    "too_many_redirects": _("too many redirects"),
+    "redirect_loop": _("a redirect loop"),
+    "too_large": _("the response was too large"),
 }
 
 
-def fetch_error_label(code: str | None) -> str:
+def fetch_error_label(code: str | None) -> Message | str:
     """The customer's words for a fetch error code; unknown codes show as they are."""
-    return str(FETCH_ERRORS.get(code, code or ""))
+    return FETCH_ERRORS.get(code, code or "")
 
 
 # The messages of Lighthouse's robots-txt audit, as audits/engine/sitefacts.py writes them.
@@ -240,7 +241,7 @@ def fetch_failed(page: CheckedPage) -> list[str]:
     reason = FETCH_FAILURES.get(page.error)
     if reason is None:
         return []
-    return [f"{reason}: {page.error_detail}" if page.error_detail else str(reason)]
+    return [Parts(reason, f": {page.error_detail}") if page.error_detail else reason]
 
 
 # --- robots.txt and sitemaps (site checks) -----------------------------------------------
@@ -297,7 +298,7 @@ def robots_txt(scan: SEOScan, site: dict[str, Any]) -> Iterator[tuple[int | None
             _("line %(line)s: %(problem)s")
             % {
                 "line": problem.get("line"),
-                "problem": ROBOTS_TXT_PROBLEMS.get(message, message),
+                "problem": _(message) if message in ROBOTS_TXT_PROBLEMS else message,
             },
         )
 

@@ -41,6 +41,17 @@ def checks_markdown() -> str:
         "",
         *(f"- `{name}`: {meaning}" for name, meaning in APPLIES_TO.items()),
         "",
+        "A page check reads only the page's facts (`audits.checks.page.CheckedPage`, built by "
+        "`audits.storage.checked_page_build` from what was fetched and parsed), never a "
+        "database row: `audits.checks.page_checks_run(page)` serves the crawl, "
+        "`manage.py audit` and a page previewed in the editor alike. Site checks are SQL over "
+        "the stored pages.",
+        "",
+        "The texts below are English msgids (`gettext_lazy`); their translations live in "
+        "`locale/<language>/LC_MESSAGES/django.po`, so a new language is a new catalogue. "
+        "Finding details are stored as message ids and parameters (`audits.details`) and "
+        "rendered in the reader's language when read.",
+        "",
         "| id | category | severity | weight | scope | runs on | Lighthouse |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]

@@ -35,7 +35,7 @@ its exact pass/fail rule; ``covers`` names the SEOnaut issue types a check stand
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -67,9 +67,8 @@ CHECK_MODULES: Final = (
     "audits.checks.technical",
 )
 
-# A lazy English msgid; a {"en": ..., "nl": ...} mapping is the old shape, kept only until
-# the last check modules are converted.
-Text = Promise | Mapping[str, str]
+# A lazy English msgid (gettext_lazy, or format_lazy around one).
+Text = Promise
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,8 +92,6 @@ class Check:
     def text(self, name: str, language: str = "en") -> str:
         """One of the texts (``title``, ``failure_title``, ``why``, ``how_to_fix``)."""
         text: Text = getattr(self, name)
-        if isinstance(text, Mapping):
-            return text.get(language) or text["en"]
         with translation.override(language):
             return str(text)
 
@@ -165,9 +162,7 @@ def _validate(check: Check) -> None:
         problems.append("weight must be at least 1")
     for name in TEXT_NAMES:
         text = getattr(check, name)
-        if isinstance(text, Mapping):
-            text = text.get("en", "")
-        elif not isinstance(text, Promise):
+        if not isinstance(text, Promise):
             problems.append(f"{name} must be a gettext_lazy text, rendered at read time")
             continue
         if not str(text).strip():

@@ -6,8 +6,9 @@ the crawl, the command line and the editor's preview all call it.
 
 ``run_page_checks(row, checked=...)`` turns those into unsaved :class:`~audits.models.Finding`
 rows whose ``page`` is the (still unsaved) page object: bulk-create the pages first, then the
-findings, and Django fills ``page_id`` from the page's new primary key. A finding's ``detail``
-lists what was found, one item per line (at most :data:`MAX_DETAIL_ITEMS`).
+findings, and Django fills ``page_id`` from the page's new primary key. A finding's
+``detail_items`` list what was found (at most :data:`MAX_DETAIL_ITEMS`), as message ids and
+parameters that the reader's language renders (audits.details).
 
 ``run_site_checks(scan=..., site=...)`` runs every site check's queries, bulk-creates their
 findings in batches and returns how many it created. It first drops the document findings of
@@ -26,10 +27,10 @@ from django.db.models import Exists, OuterRef
 
 from audits.checks.page import CheckedPage
 from audits.checks.registry import Check, page_checks, site_checks
+from audits.details import detail_item
 from audits.models import Finding, PageResult, SEOScan
 
 MAX_DETAIL_ITEMS: Final = 10
-MAX_DETAIL_ITEM_CHARS: Final = 500
 BATCH_SIZE: Final = 1000
 
 
@@ -38,7 +39,7 @@ class FindingResult:
     """One page check the page fails, and what was found (one item per problem)."""
 
     check: Check
-    details: list[str]
+    details: list[Any]  # str (a crawled value) or audits.details.Message/Parts
 
     @property
     def check_id(self) -> str:
@@ -84,16 +85,17 @@ def run_page_checks(page: PageResult, *, checked: CheckedPage | None = None) -> 
     ]
 
 
-def _finding(check: Check, *, scan_id: int, page: Any, details: list[str]) -> Finding:
-    items = [item[:MAX_DETAIL_ITEM_CHARS] for item in details[:MAX_DETAIL_ITEMS]]
+def _finding(check: Check, *, scan_id: int, page: Any, details: list[Any]) -> Finding:
+    # Message ids and parameters, not text: rendered in the reader's language (audits.details).
+    items = [detail_item(detail) for detail in details[:MAX_DETAIL_ITEMS]]
     if len(details) > MAX_DETAIL_ITEMS:
-        items.append(f"(+{len(details) - MAX_DETAIL_ITEMS})")
+        items.append({"text": f"(+{len(details) - MAX_DETAIL_ITEMS})"})
     finding = Finding(
         scan_id=scan_id,
         check_id=check.id,
         category=check.category,
         severity=check.severity,
-        detail="\n".join(items),
+        detail_items=items,
     )
     if isinstance(page, PageResult):
         finding.page = page
@@ -119,8 +121,8 @@ def run_site_checks(*, scan: SEOScan, site: dict[str, Any]) -> int:
 
 
 def _grouped_by_page(
-    rows: Iterable[tuple[int | None, str]],
-) -> Iterator[tuple[int | None, list[str]]]:
+    rows: Iterable[tuple[int | None, Any]],
+) -> Iterator[tuple[int | None, list[Any]]]:
     """Consecutive rows about the same page become one finding (queries order by page)."""
     current: int | None = None
     details: list[str] = []

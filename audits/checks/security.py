@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, Final
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from audits.checks.page import CheckedPage
 from audits.checks.registry import register
+from audits.details import message as _
+from audits.details import plural_message as ngettext
 from audits.models import SEOScan
 
 CERTIFICATE_WARNING_DAYS: Final = 14

@@ -21,6 +21,7 @@ from django.db.models import Case, Count, When
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from audits.details import details_render
 from audits.models import Finding, PageResult, SEOScan
 from audits.selectors.ranking import check_text, scan_failing_checks
 from audits.vocabulary import Severity, category_label, severity_label
@@ -71,10 +72,10 @@ def findings_csv(*, scan: SEOScan, language: str) -> Iterator[str]:
                 "page_id",
                 "id",
             )
-            .values_list("check_id", "severity", "category", "page__url", "detail")
+            .values_list("check_id", "severity", "category", "page__url", "detail_items")
             .iterator(chunk_size=CHUNK_SIZE)
         )
-        for check_id, severity, category, url, detail in findings:
+        for check_id, severity, category, url, items in findings:
             if check_id not in titles:
                 titles[check_id] = check_title(check_id, language)
             if category not in categories:
@@ -86,7 +87,7 @@ def findings_csv(*, scan: SEOScan, language: str) -> Iterator[str]:
                 severities.get(severity, severity),
                 categories[category],
                 url or site_wide,
-                detail,
+                details_render(items, language=language),
             ]
 
     return csv_lines(rows())

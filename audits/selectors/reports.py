@@ -19,6 +19,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    JSONField,
     OuterRef,
     Q,
     QuerySet,
@@ -32,6 +33,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from audits.charts import score_value
 from audits.checks.indexing import ROBOTS_TXT_PROBLEMS
+from audits.details import details_render
 from audits.models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
 from audits.selectors.comparison import ComparedFinding, Comparison, scan_compare
 from audits.selectors.ranking import FailingCheck, check_text, scan_failing_checks
@@ -217,12 +219,12 @@ def _sample_pages(*, scan: SEOScan, check_ids: list[str], limit: int) -> dict[st
     # A check may report one page several times (once per broken link): ask for enough rows
     # that de-duplicating still leaves ``limit`` pages for all but pathological checks.
     rows = ranked.filter(rank__lte=limit * 4).values_list(
-        "check_id", "page_id", "page__url", "detail"
+        "check_id", "page_id", "page__url", "detail_items"
     )
-    for check_id, page_id, url, detail in rows:
+    for check_id, page_id, url, items in rows:
         pages = samples[check_id]
         if len(pages) < limit and all(page["id"] != page_id for page in pages):
-            pages.append({"id": page_id, "url": url, "detail": detail})
+            pages.append({"id": page_id, "url": url, "detail": details_render(items)})
     return samples
 
 
@@ -234,10 +236,10 @@ def _site_wide_details(scan: SEOScan, check_ids: list[str]) -> dict[str, list[st
     for check_id, detail in (
         Finding.objects.filter(scan=scan, page__isnull=True, check_id__in=check_ids)
         .order_by("check_id", "id")
-        .values_list("check_id", "detail")[: SITE_WIDE_DETAILS * len(check_ids)]
+        .values_list("check_id", "detail_items")[: SITE_WIDE_DETAILS * len(check_ids)]
     ):
         if len(details[check_id]) < SITE_WIDE_DETAILS:
-            details[check_id].append(detail)
+            details[check_id].append(details_render(detail))
     return details
 
 
@@ -348,8 +350,9 @@ def pages_for_scan(
         worst_severity=Subquery(worst, output_field=CharField()),
     )
     if check:
-        detail = findings.filter(check_id=check).order_by("id").values("detail")[:1]
-        pages = pages.annotate(check_detail=Subquery(detail, output_field=CharField()))
+        # Rendered in the reader's language by PageResult.check_detail.
+        detail = findings.filter(check_id=check).order_by("id").values("detail_items")[:1]
+        pages = pages.annotate(check_detail_items=Subquery(detail, output_field=JSONField()))
     return pages.defer("facts", "hreflang", "og", "twitter").order_by(
         F("depth").asc(nulls_last=True), "id"
     )
@@ -377,10 +380,10 @@ def page_detail(*, scan: SEOScan, page_pk: int, language: str) -> PageDetail:
     for check_id, detail in (
         Finding.objects.filter(scan=scan, page=page)
         .order_by("id")
-        .values_list("check_id", "detail")
+        .values_list("check_id", "detail_items")
     ):
         # Several findings of one check (one per broken link) read best together.
-        details[check_id] += [detail] if detail else []
+        details[check_id] += [details_render(detail, language=language)] if detail else []
     # The page's checks in the audit's ranking, as the findings list shows them.
     findings = [
         {"group": CheckGroup.of(item, language=language), "details": details[item.check_id]}

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from django.utils import translation
+
+from audits.details import details_render
 from audits.models import Finding, PageResult, SEOScan
+from audits.selectors.websites import report_recommendations
 
 
 def scan_findings_by_page(*, scan: SEOScan) -> dict[int, list[str]]:
@@ -74,17 +78,15 @@ def scan_report_json(*, scan: SEOScan, language: str = "en", with_pages: bool = 
     (`scan_pages_json`) so a large audit is never held in memory as one list.
     """
     report = getattr(scan, "report", None)
-    findings = [
-        {"check": check, "severity": severity, "url": url, "detail": detail}
-        for check, severity, url, detail in Finding.objects.filter(scan=scan)
-        .order_by("check_id", "id")
-        .values_list("check_id", "severity", "page__url", "detail")
-        .iterator(chunk_size=2000)
-    ]
-    recommendations = []
-    if report is not None:
-        stored = report.recommendations or {}
-        recommendations = stored.get(language) or stored.get("en") or []
+    with translation.override(language):
+        findings = [
+            {"check": check, "severity": severity, "url": url, "detail": details_render(items)}
+            for check, severity, url, items in Finding.objects.filter(scan=scan)
+            .order_by("check_id", "id")
+            .values_list("check_id", "severity", "page__url", "detail_items")
+            .iterator(chunk_size=2000)
+        ]
+    recommendations = report_recommendations(report, language=language)
     return {
         "start_url": scan.url,
         "status": scan.status,

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
+from audits.details import details_render
 from audits.models import SEOReport, SEOScan, Website
+from audits.selectors.ranking import check_text
 
 
 def _completed_reports(website_ref: OuterRef) -> QuerySet[SEOReport]:
@@ -104,12 +106,26 @@ def website_counts(*, user) -> WebsiteCounts:
 
 
 def report_recommendations(report, *, language: str, limit: int | None = None) -> list[dict]:
-    """A report's prioritised recommendations in ``language`` (English when it has none)."""
+    """A report's prioritised recommendations, rendered in ``language``.
+
+    The report stores check ids, counts, sample URLs and detail items
+    (scoring.recommendations_build); the check texts and details are rendered here, so
+    every reader gets their own language.
+    """
     if report is None:
         return []
-    stored = report.recommendations or {}
-    items = (stored.get(language) or stored.get("en") or []) if isinstance(stored, dict) else stored
-    return [item for item in items if isinstance(item, dict)][:limit]
+    return [
+        item
+        | {
+            "title": check_text(item["check"], "failure_title", language),
+            "why": check_text(item["check"], "why", language),
+            "how_to_fix": check_text(item["check"], "how_to_fix", language),
+            "details": [
+                details_render(items, language=language) for items in item.get("details") or ()
+            ],
+        }
+        for item in (report.recommendations or [])[:limit]
+    ]
 
 
 def score_trend(latest: int | None, previous: int | None) -> str:

@@ -38,7 +38,13 @@ from audits.models import (
     Website,
 )
 from audits.scoring import recommendations_build, scan_scores
-from audits.storage import page_inlinks_update, page_link_rows, page_links_insert, page_result_build
+from audits.storage import (
+    checked_page_build,
+    page_inlinks_update,
+    page_link_rows,
+    page_links_insert,
+    page_result_from_checked,
+)
 from vivaseo_site.core.queue import task_queue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -271,8 +277,7 @@ class _ScanPipeline:
 
     def build(self, record: PageRecord) -> tuple[PageResult, list[Finding], list[list]]:
         parser = record.robots.parser if record.robots else None
-        page = page_result_build(
-            scan=self.scan,
+        checked = checked_page_build(
             fetch=record.fetch,
             facts=record.facts,
             url=record.url,
@@ -284,10 +289,10 @@ class _ScanPipeline:
             robots_blocked_bots=(
                 robots_blocked_bots(can_fetch=parser.can_fetch, url=record.url) if parser else ()
             ),
+            body_size=record.body_size,
         )
-        if record.body_size:
-            page.bytes = record.body_size  # the page's size, not its compressed transfer size
-        findings = run_page_checks(page)
+        page = page_result_from_checked(scan=self.scan, page=checked)
+        findings = run_page_checks(page, checked=checked)
         links = page_link_rows(page=page, facts=record.facts, is_internal=self.is_internal)
         return page, findings, links
 
@@ -384,6 +389,8 @@ class _ScanPipeline:
 
 def _after_completion(scan: SEOScan) -> None:
     """The PDF in the owner's language is rendered once the report exists; then we tell them."""
+    if scan.user_id is None:
+        return  # a command-line audit: nobody to render for or to tell
     language = scan.user.preferred_language or "en"
     task_queue_on_commit(task_names.RENDER_REPORT_PDF, scan.pk, language)
     _announce(scan)
@@ -392,6 +399,8 @@ def _after_completion(scan: SEOScan) -> None:
 def _announce(scan: SEOScan) -> None:
     """In-app notification and email (audit complete or failed), written and sent by a worker
     (audits.services.announcements)."""
+    if scan.user_id is None:
+        return  # a command-line audit has no owner to tell
     task_queue_on_commit(task_names.ANNOUNCE_SCAN_FINISHED, scan.pk)
 
 
@@ -407,8 +416,10 @@ def scan_run(
     if scan is None:
         logger.info("scan %s: nothing to do (already running, finished or given up)", scan_id)
         return None
-    # Steps and messages are stored as text: write them in the owner's language.
-    with translation.override(scan.user.preferred_language or "en"):
+    # Steps and messages are stored as text: write them in the owner's language (an ownerless
+    # command-line audit keeps the language its caller activated).
+    language = scan.user.preferred_language if scan.user_id else translation.get_language()
+    with translation.override(language or "en"):
         return _scan_run_claimed(scan, fetcher=fetcher, stop_on=stop_on)
 
 
@@ -480,10 +491,7 @@ def report_write(
         "category_scores": categories,
         "site": site,
         "summary": summary,
-        "recommendations": {
-            "en": recommendations_build(scan=scan, language="en"),
-            "nl": recommendations_build(scan=scan, language="nl"),
-        },
+        "recommendations": recommendations_build(scan=scan),
         "has_robots_txt": bool(robots.get("exists")),
         "robots_txt_url": robots.get("url") or "",
         "has_sitemap": working_sitemap is not None,

@@ -36,10 +36,7 @@ def scan_or_404(request: HttpRequest, pk: int) -> SEOScan:
 def report_context(*, scan: SEOScan, report: SEOReport, tab: str) -> dict:
     """What every tab of a report shows around its own content (header, tabs, actions)."""
     summary = report.summary or {}
-    recommendations = report.recommendations or {}
-    checks_failed = len(
-        (recommendations.get("en") or []) if isinstance(recommendations, dict) else recommendations
-    )
+    checks_failed = len(report.recommendations or ())
     return {
         "scan": scan,
         "website": scan.website,

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audits import crawl_settings
 from audits.models import Finding, PageResult, SEOReport, SEOScan, Website
+from audits.selectors.websites import report_recommendations
 from audits.services.scans import (
     QuotaExceeded,
     scan_cancel,
@@ -115,7 +116,8 @@ def test_scan_run_crawls_checks_scores_and_reports(customer, site):
     assert set(report.category_scores) >= {"onpage", "technical", "content", "links", "social"}
     assert report.title == "Home of the test shop" and report.h1_tags == ["Home"]
     assert report.summary["performance"] == "not_measured"
-    english, dutch = report.recommendations["en"], report.recommendations["nl"]
+    english = report_recommendations(report, language="en")
+    dutch = report_recommendations(report, language="nl")
     assert [r["check"] for r in english] == [r["check"] for r in dutch]
     assert english[0]["title"] != dutch[0]["title"]
     assert any(r["check"] == "document-title" for r in english)

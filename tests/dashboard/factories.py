@@ -30,22 +30,15 @@ class ScanFactory(factory.django.DjangoModelFactory):
     completed_at = factory.LazyFunction(timezone.now)
 
 
-RECOMMENDATIONS = {
-    "en": [
-        {"check": "missing-h1", "title": "Page has no H1 heading", "severity": "warning",
-         "category": "onpage", "pages_affected": 7, "why": "Headings tell what a page is about."},
-        {"check": "no-title", "title": "Page has no title", "severity": "critical",
-         "category": "onpage", "pages_affected": 2, "why": "Titles show in search results."},
-        {"check": "no-alt", "title": "Images have no alt text", "severity": "notice",
-         "category": "content", "pages_affected": 4, "why": "Alt text describes images."},
-        {"check": "no-og", "title": "No Open Graph tags", "severity": "notice",
-         "category": "social", "pages_affected": 12, "why": "Sharing looks better."},
-    ],
-    "nl": [
-        {"check": "missing-h1", "title": "Pagina heeft geen H1-kop", "severity": "warning",
-         "category": "onpage", "pages_affected": 7, "why": "Koppen vertellen waar het over gaat."},
-    ],
-}  # fmt: skip
+# As scoring.recommendations_build stores them: check ids and counts, the texts come from the
+# registry in the reader's language.
+RECOMMENDATIONS = [
+    {"check": "missing-h1", "severity": "warning", "category": "onpage", "pages_affected": 7},
+    {"check": "document-title", "severity": "critical", "category": "onpage", "pages_affected": 2},
+    {"check": "image-alt", "severity": "notice", "category": "content", "pages_affected": 4},
+    {"check": "open-graph-missing", "severity": "notice", "category": "social",
+     "pages_affected": 12},
+]  # fmt: skip
 
 
 class ReportFactory(factory.django.DjangoModelFactory):

@@ -104,8 +104,8 @@ def test_audit_complete_notifies_in_app_and_by_email_with_top_3_issues(customer)
     assert message.subject == "Your audit of Bakery is ready: 72/100"
     assert message.to == [customer.email]
     assert "1. Page has no H1 heading (7 pages)" in message.body
-    assert "3. Images have no alt text (4 pages)" in message.body
-    assert "No Open Graph tags" not in message.body  # only the top 3
+    assert "3. Image elements do not have [alt] attributes (4 pages)" in message.body
+    assert "Page is missing Open Graph tags" not in message.body  # only the top 3
     assert f"http://127.0.0.1:8000/en/app/audits/{scan.pk}/" in message.body
     assert EmailLog.objects.get().template == "audit_complete"
 

@@ -70,7 +70,7 @@ def test_completed_audit_shows_the_headline_results(customer_client, customer):
     assert 'class="segment segment-notice" data-count="16"' in page
     assert "12 pages audited" in page
     assert "Page has no H1 heading" in page and "7 pages" in page
-    assert page.index("Page has no H1 heading") < page.index("Page has no title")
+    assert page.index("Page has no H1 heading") < page.index("Document doesn&#x27;t have a")
 
 
 def test_completed_audit_shows_recommendations_in_dutch(customer_client, customer):

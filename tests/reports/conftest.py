@@ -81,19 +81,17 @@ def make_scan(customer, website):
     return _make_scan
 
 
-def _recommendation(check_id: str, language: str, *, pages: int, urls: list[str]) -> dict:
+def _recommendation(check_id: str, *, pages: int, urls: list[str]) -> dict:
+    """A recommendation as scoring.recommendations_build stores it (no texts)."""
     from audits.checks.registry import get_check
 
     check = get_check(check_id)
     return {
         "check": check.id,
-        "title": check.text("failure_title", language),
         "severity": check.severity,
         "category": check.category,
         "pages_affected": pages,
         "priority": 1,
-        "why": check.text("why", language),
-        "how_to_fix": check.text("how_to_fix", language),
         "sample_urls": urls,
     }
 
@@ -112,19 +110,11 @@ def full_audit(make_scan):
         ("http-status-code", "/gone"),
         ("sitemap-missing", None),
     ]
-    recommendations = {
-        language: [
-            _recommendation("http-status-code", language, pages=1, urls=[SITE + "/gone"]),
-            _recommendation(
-                "missing-h1",
-                language,
-                pages=2,
-                urls=[SITE + "/about", SITE + "/blog/garden-care"],
-            ),
-            _recommendation("sitemap-missing", language, pages=5, urls=[]),
-        ]
-        for language in ("en", "nl")
-    }
+    recommendations = [
+        _recommendation("http-status-code", pages=1, urls=[SITE + "/gone"]),
+        _recommendation("missing-h1", pages=2, urls=[SITE + "/about", SITE + "/blog/garden-care"]),
+        _recommendation("sitemap-missing", pages=5, urls=[]),
+    ]
     return make_scan(
         pages=pages,
         findings=findings,

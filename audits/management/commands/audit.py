@@ -1,23 +1,24 @@
 """Audit a website from the command line with the same engine the workers run.
 
-The scan is written to the database like any other (into a throwaway account, removed
-afterwards), so every check, including the cross-page ones, runs exactly as in production.
+Page checks need no database (they run on each page's facts, audits.checks.page), but the
+site checks are SQL over the stored pages, and the report reads them too. So the command
+stores its pages in an SEOScan of type "cli" that belongs to no customer and no website
+(the only scans allowed to: see the model's constraint), and deletes it afterwards unless
+``--keep``. No account is created, and nobody is notified.
 """
 
 import json
 import sys
 import time
-import uuid
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.utils import translation
 
 from audits import crawl_settings
 from audits.engine.fetch import preload_crawl4ai
-from audits.models import SEOScan, Website
+from audits.models import SEOScan
 from audits.selectors.scans import scan_pages_json, scan_report_json
 from audits.services.scans import scan_run, website_url_clean
-from vivaseo_site.accounts.models import User
 
 
 class Command(BaseCommand):
@@ -50,28 +51,19 @@ class Command(BaseCommand):
         }
         if options["time_budget"]:
             crawl_options["time_budget_seconds"] = options["time_budget"]
-        with transaction.atomic():
-            owner = User.objects.create_user(
-                email=f"cli-{uuid.uuid4().hex[:12]}@audit.invalid",
-                password=None,
-                is_active=False,
-                preferred_language=options["language"],  # finding details are written in it
-            )
-            website = Website.objects.create(user=owner, url=url, name=url)
-            scan = SEOScan.objects.create(
-                website=website,
-                user=owner,
-                url=url,
-                scan_type=SEOScan.ScanType.COMMAND_LINE,
-                max_pages=options["max_pages"],
-                max_depth=options["max_depth"],
-                render_js=options["render_js"],
-                crawl_options=crawl_options,
-            )
+        scan = SEOScan.objects.create(
+            url=url,
+            scan_type=SEOScan.ScanType.COMMAND_LINE,
+            max_pages=options["max_pages"],
+            max_depth=options["max_depth"],
+            render_js=options["render_js"],
+            crawl_options=crawl_options,
+        )
         preload_crawl4ai()  # start-up cost, like Django's: not part of the audit's time
         started = time.monotonic()
         try:
-            scan_run(scan_id=scan.pk)
+            with translation.override(options["language"]):  # the scan's messages are in it
+                scan_run(scan_id=scan.pk)
             scan.refresh_from_db()
             elapsed = time.monotonic() - started
             report = scan_report_json(scan=scan, language=options["language"], with_pages=False)
@@ -86,7 +78,7 @@ class Command(BaseCommand):
                 raise CommandError(scan.error_message)
         finally:
             if not options["keep"]:
-                owner.delete()
+                scan.delete()
 
     def _write(self, report: dict, scan: SEOScan, path: str | None) -> None:
         """The report as JSON, with its pages streamed one by one (constant memory)."""

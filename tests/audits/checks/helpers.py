@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from audits.checks import run_page_checks
+from audits.checks import CheckedPage, page_checks_run, run_page_checks
+from audits.engine.facts import parse_page
 from audits.engine.fetch import FetchResult, RedirectHop
 from audits.models import Finding
+from audits.storage import checked_page_build
 
 SITE = "https://example.com"
 
@@ -63,8 +65,36 @@ def is_internal(url: str) -> bool:
     return url.startswith(SITE)
 
 
+def checked_page(
+    html: str,
+    *,
+    url: str = f"{SITE}/page",
+    depth: int | None = 1,
+    site_is_https: bool = True,
+    **fetch_options,
+) -> CheckedPage:
+    """The facts of one fetched page, as page checks read them: no scan, no database."""
+    fetch = fetch_result(url, body=html, **fetch_options)
+    facts = parse_page(
+        fetch.body, url=fetch.final_url, content_type=fetch.content_type, headers=fetch.headers
+    )
+    return checked_page_build(
+        fetch=fetch,
+        facts=facts,
+        url=url,
+        depth=depth,
+        in_sitemap=False,
+        blocked_by_robots=False,
+        site_is_https=site_is_https,
+        is_internal=is_internal,
+    )
+
+
 def failed_checks(page) -> set[str]:
-    return {finding.check_id for finding in run_page_checks(page)}
+    """The page checks a page (its facts, or a row built from them) fails."""
+    if not isinstance(page, CheckedPage):
+        page = CheckedPage.from_row(page)
+    return {result.check_id for result in page_checks_run(page)}
 
 
 def finding_details(page, check_id: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
+from audits.checks import run_page_checks
 from audits.checks.registry import page_checks
 from audits.engine.facts import MAX_ELEMENTS
 from tests.audits.checks.helpers import (
@@ -351,14 +352,24 @@ def test_clean_text_is_long_enough_for_thin_content():
 
 
 @pytest.mark.django_db
-def test_details_are_written_in_the_language_the_scan_runs_under(build_page):
-    """scan_run runs under its owner's language, so a Dutch customer reads Dutch details."""
-    page = build_page(html_page("<p>Kort</p><a href='javascript:void(0)'>x</a>"), url=PAGE)
+def test_details_are_stored_as_message_ids_and_rendered_in_the_readers_language(build_page):
+    """A finding keeps msgids and parameters: whoever reads it reads their own language,
+    whatever language the audit ran under."""
+    page = build_page(html_page("<p>Kort verhaal</p>"), url=PAGE)
+    with translation.override("en"):  # the owner's language while the crawl runs
+        findings = {finding.check_id: finding for finding in run_page_checks(page)}
 
+    assert findings["thin-content"].detail_items == [
+        {
+            "msgid": "%(count)d word",
+            "plural": "%(count)d words",
+            "count": 2,
+            "params": {"count": 2},
+        }
+    ]
     with translation.override("nl"):
-        assert finding_details(page, "document-title") == "geen <title>-element"
-        assert finding_details(page, "thin-content") == "2 woorden"
-        assert finding_details(page, "crawlable-anchors") == "javascript:-URL: javascript:void(0)"
+        assert findings["document-title"].detail == "geen <title>-element"
+        assert findings["thin-content"].detail == "2 woorden"
     with translation.override("en"):
-        assert finding_details(page, "document-title") == "no <title> element"
-        assert finding_details(page, "thin-content") == "2 words"
+        assert findings["document-title"].detail == "no <title> element"
+        assert findings["thin-content"].detail == "2 words"

@@ -56,8 +56,10 @@ def test_get_check_and_texts_per_language():
 
     assert check.text("failure_title", "nl") == "Pagina heeft geen H1-kop"
     assert check.text("failure_title", "de") == "Page has no H1 heading"  # falls back to EN
-    assert get_check("title-too-short").text("how_to_fix", "nl").startswith(
-        "Schrijf een titel van 20 tot 60 tekens"
+    assert (
+        get_check("title-too-short")
+        .text("how_to_fix", "nl")
+        .startswith("Schrijf een titel van 20 tot 60 tekens")
     )
     with pytest.raises(KeyError):
         get_check("no-such-check")

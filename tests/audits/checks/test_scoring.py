@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from audits.checks import run_site_checks
+from audits.models import SEOReport
 from audits.scoring import BLOCKED_SITE_CAP, recommendations_build, scan_scores
+from audits.selectors.websites import report_recommendations
 from tests.audits.checks.helpers import SITE, distinct_page, site_facts
 
 pytestmark = pytest.mark.django_db
@@ -128,10 +130,30 @@ def test_recommendations_rank_by_severity_then_pages_affected(scan, store_page):
     assert recommendations[0]["lighthouse"]
 
 
-def test_recommendations_in_dutch(scan, store_page):
+def test_recommendations_store_codes_and_render_in_the_readers_language(scan, store_page):
     store_page(distinct_page(1, h1=None), url=f"{SITE}/p1")
 
-    (recommendation,) = recommendations_build(scan=scan, language="nl")
+    (stored,) = recommendations_build(scan=scan)
+    report = SEOReport(scan=scan, recommendations=[stored])
 
-    assert recommendation["title"] == "Pagina heeft geen H1-kop"
-    assert recommendation["how_to_fix"].startswith("Begin de hoofdinhoud")
+    assert not {"title", "why", "how_to_fix"} & set(stored)  # no texts in any language
+    (dutch,) = report_recommendations(report, language="nl")
+    assert dutch["title"] == "Pagina heeft geen H1-kop"
+    assert dutch["how_to_fix"].startswith("Begin de hoofdinhoud")
+    (english,) = report_recommendations(report, language="en")
+    assert english["title"] == "Page has no H1 heading"
+    assert english["pages_affected"] == dutch["pages_affected"] == 1
+
+
+def test_site_wide_recommendation_details_render_in_the_readers_language(scan, store_page):
+    store_page(distinct_page(0), url=HOME, depth=0)
+    run_site_checks(scan=scan, site=site_facts(sitemaps=[], robots_txt={"sitemaps": []}))
+    report = SEOReport(scan=scan, recommendations=recommendations_build(scan=scan))
+
+    def sitemap_details(language: str) -> list[str]:
+        items = report_recommendations(report, language=language)
+        return next(item["details"] for item in items if item["check"] == "sitemap-missing")
+
+    english, dutch = sitemap_details("en"), sitemap_details("nl")
+    assert english and len(english) == len(dutch)
+    assert english != dutch  # the same stored items, each reader's words
