@@ -41,6 +41,7 @@ import traceback
 from collections.abc import Iterator
 
 import billiard
+from billiard import util as billiard_util
 
 from .crawler import (
     CrawlOutcome,
@@ -138,9 +139,16 @@ class ProcessCrawlRunner:
         freeze = gc.get_freeze_count() == 0
         if freeze:
             gc.freeze()
+        # billiard runs every registered after-fork hook in the child. kombu's close the
+        # parent's broker connections there, and closing a Redis channel that waits on a
+        # reply (BRPOP) blocks reading a socket the parent owns: the crawl would never start.
+        # The child never talks to the broker, so it gets no hooks.
+        hooks = dict(billiard_util._afterfork_registry)
+        billiard_util._afterfork_registry.clear()
         try:
             self._process.start()
         finally:
+            billiard_util._afterfork_registry.update(hooks)
             if freeze:
                 gc.unfreeze()
 

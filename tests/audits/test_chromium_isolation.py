@@ -383,12 +383,14 @@ def test_render_audits_go_to_the_render_queue_only_when_one_is_set(
     assert queue_of(rendering) == render_queue
 
     # What the broker holds: the rendering audit, and only it, waits on the render queue.
+    # Non-blocking reads only: a blocking get leaves a Redis channel waiting on BRPOP, and a
+    # crawl process forked later by this test process would inherit it and hang closing it.
     with app.connection_for_read() as connection:
         queue = connection.SimpleQueue(render_queue)
-        message = queue.get(timeout=10)
+        message = queue.get_nowait()
         message.ack()
         assert message.headers["task"] == "audits.run_scan"
         assert message.payload[0] == [rendering.pk]
         with pytest.raises(queue.Empty):
-            queue.get(timeout=0.5)
+            queue.get_nowait()
         queue.close()

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from audits import crawl_settings
 from audits.models import SEOScan, Website
+from audits.services import scans as scans_service
 from audits.services.scans import ScanAlreadyRunning, scan_start, scans_recover_stuck
 from audits.services.scheduling import scheduled_scans_queue
 from tests.conftest import wait_for
@@ -68,8 +69,9 @@ def test_start_while_an_audit_runs_shows_that_audit_and_says_so(client, customer
 
 
 def _parked_in_scan_start(thread: threading.Thread) -> bool:
-    """The thread waits for a lock inside services.scan_start, so it passed the dashboard's
-    own check. On SQLite the wait is at the BEGIN IMMEDIATE of scan_start's atomic block."""
+    """The thread waits for a lock inside audits.services.scans.scan_start, so it passed the
+    dashboard's own check. On SQLite the wait is at the BEGIN IMMEDIATE of scan_start's atomic
+    block."""
     frame = sys._current_frames().get(thread.ident)
     names = []
     while frame is not None:
@@ -77,7 +79,7 @@ def _parked_in_scan_start(thread: threading.Thread) -> bool:
         frame = frame.f_back
     in_website_start = any(name == "website_scan_start" for name, _ in names)
     in_scan_start = any(
-        name == "scan_start" and path.endswith("services.py") for name, path in names
+        name == "scan_start" and path == scans_service.__file__ for name, path in names
     ) or any(name == "__enter__" and path.endswith("db/transaction.py") for name, path in names)
     return in_website_start and in_scan_start
 
