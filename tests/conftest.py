@@ -17,6 +17,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ARTIFACTS_DIR = Path(settings.BASE_DIR) / "test-artifacts"
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the site's language: a request through the test client leaves its
+    language active in the thread, and the next test must not read Dutch by accident."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def site_tree(db):
     """Locales, the EN home page and its NL translation (idempotent, as in bootstrap_demo)."""
@@ -126,6 +137,17 @@ def wait_for(predicate, *, timeout: float = 30, interval: float = 0.1):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout} s: {predicate.__doc__ or predicate}")
+
+
+def thread_frames(thread) -> list[tuple[str, str]]:
+    """(function name, file) of every frame on ``thread``'s stack, innermost first: how a race
+    test sees that a thread is parked where it means it to be."""
+    frame = sys._current_frames().get(thread.ident)
+    frames = []
+    while frame is not None:
+        frames.append((frame.f_code.co_name, frame.f_code.co_filename))
+        frame = frame.f_back
+    return frames
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -8,7 +8,6 @@ which the test holds), then lets them go: on PostgreSQL and SQLite alike.
 
 import importlib
 import logging
-import sys
 import threading
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -25,7 +24,7 @@ from audits.models import SEOScan, Website
 from audits.services import scans as scans_service
 from audits.services.scans import ScanAlreadyRunning, scan_start, scans_recover_stuck
 from audits.services.scheduling import scheduled_scans_queue
-from tests.conftest import wait_for
+from tests.conftest import thread_frames, wait_for
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALREADY_RUNNING = "An audit of this website is already running."
@@ -72,11 +71,7 @@ def _parked_in_scan_start(thread: threading.Thread) -> bool:
     """The thread waits for a lock inside audits.services.scans.scan_start, so it passed the
     dashboard's own check. On SQLite the wait is at the BEGIN IMMEDIATE of scan_start's atomic
     block."""
-    frame = sys._current_frames().get(thread.ident)
-    names = []
-    while frame is not None:
-        names.append((frame.f_code.co_name, frame.f_code.co_filename))
-        frame = frame.f_back
+    names = thread_frames(thread)
     in_website_start = any(name == "website_scan_start" for name, _ in names)
     in_scan_start = any(
         name == "scan_start" and path == scans_service.__file__ for name, path in names

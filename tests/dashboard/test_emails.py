@@ -1,12 +1,15 @@
 """Emails: rendering in the user's language, the EmailLog, and when each one is sent."""
 
 import re
+import threading
 
 import pytest
 from django.core import mail
+from django.db import connection, transaction
 
 from audits.models import SEOScan
 from audits.services.announcements import scan_finished_announce
+from tests.conftest import thread_frames, wait_for
 from vivaseo_site.notifications.models import EmailLog, Notification
 from vivaseo_site.notifications.services import email_send
 
@@ -222,3 +225,61 @@ def test_notify_task_takes_an_id(customer, eager_tasks):
 
     task.delay(_completed(customer).pk)
     assert Notification.objects.filter(user=customer).count() == 1
+
+
+def _waiting_to_write_in_notification_deliver(thread: threading.Thread) -> bool:
+    """The thread passed notification_deliver's "delivered before?" read and waits for the
+    database to let it write (PostgreSQL: on the unique index; SQLite: at BEGIN IMMEDIATE)."""
+    names = thread_frames(thread)
+    in_deliver = any(name == "notification_deliver" for name, _ in names)
+    writing = any(name == "notification_create" for name, _ in names) or any(
+        name == "__enter__" and path.endswith("db/transaction.py") for name, path in names
+    )
+    return in_deliver and writing
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_announcing_one_scan_at_once_deliver_it_once(customer):
+    """The pipeline's last step and a retried task can announce the same audit together: both
+    pass the "delivered before?" read, and the database lets only one of them write."""
+    scan = _completed(customer)
+    results: list = []
+    errors: list[BaseException] = []
+
+    def announce() -> None:
+        try:
+            results.append(scan_finished_announce(scan_id=scan.pk))
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=announce) for _ in range(2)]
+    # An uncommitted announcement holds the write: both threads read "not delivered" and wait.
+    with pytest.raises(_RolledBack), transaction.atomic():
+        assert scan_finished_announce(scan_id=scan.pk) is not None
+        for thread in threads:
+            thread.start()
+        wait_for(
+            lambda: (
+                errors
+                or all(
+                    not t.is_alive() or _waiting_to_write_in_notification_deliver(t)
+                    for t in threads
+                )
+            ),
+            timeout=30,
+            interval=0.05,
+        )
+        raise _RolledBack
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert Notification.objects.filter(user=customer).count() == 1
+    assert sorted(result is None for result in results) == [False, True]
+    # One email from the rolled-back attempt (mail.outbox keeps it) and one delivered.
+    assert EmailLog.objects.filter(template="audit_complete").count() == 1

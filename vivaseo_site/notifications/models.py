@@ -35,6 +35,9 @@ class Notification(models.Model):
     action_url = models.CharField(_("link"), max_length=500, blank=True)
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    # Set for messages delivered once (an audit's announcement): the unique constraint below
+    # makes "once" hold when two workers deliver the same message at the same moment.
+    once_key = models.CharField(_("delivered once as"), max_length=200, blank=True, editable=False)
     created = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -42,6 +45,13 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         ordering = ["-created"]
         indexes = [models.Index(fields=["user", "is_archived", "is_read"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "once_key"],
+                condition=~models.Q(once_key=""),
+                name="notification_delivered_once",
+            )
+        ]
 
     def __str__(self):
         return self.title

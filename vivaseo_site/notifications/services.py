@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -71,8 +71,10 @@ def notification_create(
     action_url: str = "",
     priority: str = Notification.Priority.MEDIUM,
     metadata: dict | None = None,
+    once_key: str = "",
 ) -> Notification:
     return Notification.objects.create(
+        once_key=once_key,
         user=user,
         kind=kind,
         title=title[:200],
@@ -178,20 +180,29 @@ def notification_deliver(*, user, message: Message) -> Notification | None:
     With ``message.once_per`` it is delivered once: None when a notification of the same kind
     with the same values under those metadata keys was delivered before.
     """
-    with transaction.atomic():
-        if message.once_per:
-            earlier = {f"metadata__{key}": message.metadata.get(key) for key in message.once_per}
-            if Notification.objects.filter(user=user, kind=message.kind, **earlier).exists():
-                return None
-        notification = notification_create(
-            user=user,
-            kind=message.kind,
-            title=message.title,
-            message=message.text,
-            action_url=message.action_url,
-            priority=message.priority,
-            metadata=message.metadata,
-        )
+    once_key = ""
+    if message.once_per:
+        values = ",".join(f"{key}={message.metadata.get(key)}" for key in message.once_per)
+        once_key = f"{message.kind}:{values}"[:200]
+        earlier = {f"metadata__{key}": message.metadata.get(key) for key in message.once_per}
+        # Rows written before once_key existed are found by their metadata.
+        if Notification.objects.filter(user=user, kind=message.kind, **earlier).exists():
+            return None
+    try:
+        with transaction.atomic():
+            notification = notification_create(
+                user=user,
+                kind=message.kind,
+                title=message.title,
+                message=message.text,
+                action_url=message.action_url,
+                priority=message.priority,
+                metadata=message.metadata,
+                once_key=once_key,
+            )
+    except IntegrityError:
+        # Another worker delivered the same message a moment ago; its email went with it.
+        return None
     if message.email is not None:
         email_send(
             to=message.email.to,
