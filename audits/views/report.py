@@ -9,6 +9,7 @@ the signed-in user's rows first, so another user's id is a 404 whatever the meth
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -36,9 +37,32 @@ from vivaseo_site.dashboard import customer_view, get_only, paginate
 SEARCH_MAX_CHARS = 200
 
 
-def _completed(request: HttpRequest, pk: int) -> tuple[SEOScan, SEOReport | None]:
-    scan = scan_or_404(request, pk)
-    return scan, report_selectors.scan_report(scan)
+def report_view(*, download: bool = False):
+    """A read-only view of one of the signed-in user's audits and its report.
+
+    The wrapped view is called as ``view(request, scan=..., report=..., **url_kwargs)``. The
+    audit is looked up among the user's own first (another user's id is a 404 whatever the
+    method); then an audit with no report yet goes to its progress page, or is a 404 for a
+    ``download``; then anything but GET and HEAD is refused.
+    """
+
+    def decorate(view):
+        @customer_view
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, pk: int, **kwargs) -> HttpResponse:
+            scan = scan_or_404(request, pk)
+            report = report_selectors.scan_report(scan)
+            if report is None:
+                if download:
+                    raise Http404("This audit has no report to download.")
+                return redirect("dashboard:scan_detail", pk=scan.pk)
+            if refused := get_only(request):
+                return refused
+            return view(request, scan=scan, report=report, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
@@ -82,13 +106,8 @@ def _filter_links(filters: dict[str, str], name: str, values: list[tuple[str, st
     return chips
 
 
-@customer_view
-def scan_findings(request, pk: int):
-    scan, report = _completed(request, pk)
-    if report is None:
-        return redirect("dashboard:scan_detail", pk=scan.pk)
-    if refused := get_only(request):
-        return refused
+@report_view()
+def scan_findings(request, *, scan: SEOScan, report: SEOReport):
     filters = _filters(request)
     context = report_context(scan=scan, report=report, tab="findings")
     overview = report_selectors.check_groups(
@@ -126,13 +145,8 @@ def scan_findings(request, pk: int):
     )
 
 
-@customer_view
-def scan_pages(request, pk: int):
-    scan, report = _completed(request, pk)
-    if report is None:
-        return redirect("dashboard:scan_detail", pk=scan.pk)
-    if refused := get_only(request):
-        return refused
+@report_view()
+def scan_pages(request, *, scan: SEOScan, report: SEOReport):
     filters = _filters(request)
     context = report_context(scan=scan, report=report, tab="pages")
     checks = report_selectors.check_groups(
@@ -170,19 +184,14 @@ def scan_pages(request, pk: int):
     )
 
 
-@customer_view
-def scan_page_detail(request, pk: int, page_pk: int):
-    scan, report = _completed(request, pk)
-    if report is None:
-        return redirect("dashboard:scan_detail", pk=scan.pk)
+@report_view()
+def scan_page_detail(request, *, scan: SEOScan, report: SEOReport, page_pk: int):
     try:
         detail = report_selectors.page_detail(
             scan=scan, page_pk=page_pk, language=report_language()
         )
     except PageResult.DoesNotExist as error:
         raise Http404 from error
-    if refused := get_only(request):
-        return refused
     return render(
         request,
         "dashboard/report/page_detail.html",
@@ -191,13 +200,8 @@ def scan_page_detail(request, pk: int, page_pk: int):
     )
 
 
-@customer_view
-def scan_site(request, pk: int):
-    scan, report = _completed(request, pk)
-    if report is None:
-        return redirect("dashboard:scan_detail", pk=scan.pk)
-    if refused := get_only(request):
-        return refused
+@report_view()
+def scan_site(request, *, scan: SEOScan, report: SEOReport):
     return render(
         request,
         "dashboard/report/site.html",
@@ -216,17 +220,7 @@ def download_name(scan: SEOScan, kind: str, extension: str) -> str:
     return f"{slug}-{kind}-{day:%Y-%m-%d}.{extension}"
 
 
-def _downloadable(request: HttpRequest, pk: int) -> tuple[SEOScan, SEOReport]:
-    scan, report = _completed(request, pk)
-    if report is None:
-        raise Http404("This audit has no report to download.")
-    return scan, report
-
-
-def _csv_download(request, pk: int, *, rows_for, name: str):
-    scan, _report = _downloadable(request, pk)
-    if refused := get_only(request):
-        return refused
+def _csv_download(scan: SEOScan, *, rows_for, name: str) -> StreamingHttpResponse:
     # The selector yields CSV lines from a database iterator: streamed, an audit of any size
     # leaves in constant memory.
     response = StreamingHttpResponse(
@@ -239,23 +233,20 @@ def _csv_download(request, pk: int, *, rows_for, name: str):
     return response
 
 
-@customer_view
-def findings_csv(request, pk: int):
+@report_view(download=True)
+def findings_csv(request, *, scan: SEOScan, report: SEOReport):
     name = pgettext("download file name", "findings")
-    return _csv_download(request, pk, rows_for=exports.findings_csv, name=name)
+    return _csv_download(scan, rows_for=exports.findings_csv, name=name)
 
 
-@customer_view
-def pages_csv(request, pk: int):
+@report_view(download=True)
+def pages_csv(request, *, scan: SEOScan, report: SEOReport):
     name = pgettext("download file name", "pages")
-    return _csv_download(request, pk, rows_for=exports.pages_csv, name=name)
+    return _csv_download(scan, rows_for=exports.pages_csv, name=name)
 
 
-@customer_view
-def report_pdf(request, pk: int):
-    scan, report = _downloadable(request, pk)
-    if refused := get_only(request):
-        return refused
+@report_view(download=True)
+def report_pdf(request, *, scan: SEOScan, report: SEOReport):
     content = pdf.report_pdf_bytes(scan=scan, language=report_language())
     if request.method == "GET":
         # F(): two downloads at once both count; update() leaves `modified` (the stored
