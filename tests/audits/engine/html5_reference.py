@@ -114,7 +114,7 @@ def _split_ascii(text: str) -> list[str]:
 
 # The WHATWG URL Standard's percent-encode sets for special schemes (http, https), besides
 # C0 controls, space and non-ASCII, which are always encoded.
-_PATH_ENCODED = set('"#<>?`{}')
+_PATH_ENCODED = set('"#<>?^`{}')
 _QUERY_ENCODED = set("\"#<>'")
 
 

@@ -34,14 +34,14 @@ DOM_FACTS = """() => {
 }"""
 
 
-# Where Chromium parts from the URL Standard, which we (like Node, where Lighthouse judges
-# hrefs, and every other WHATWG URL parser) follow: it percent-encodes ^ and | in a path, and
-# accepts a space in a host name.
+# Where Chromium parts from the URL Standard, which we (through ada-url, the parser in Node,
+# where Lighthouse judges hrefs) follow: it percent-encodes | in a path, and accepts a space in
+# a host name. (^ in a path both encode.)
 def as_the_url_standard_has_it(href: str) -> str | None:
     if "%20" in href.split("/")[2]:
         return None  # "https://exa mple.com/" is no URL
     head, question, query = href.partition("?")
-    return head.replace("%5E", "^").replace("%7C", "|") + question + query
+    return head.replace("%7C", "|") + question + query
 
 
 # Undeclared UTF-8: Chromium never guesses UTF-8 for a web page (it falls back to
