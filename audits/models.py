@@ -8,15 +8,23 @@ problem. The SEOReport summarises the whole crawl plus the start URL's headline 
 import hashlib
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
 from audits.details import details_render
+from audits.website_address import URL_MAX_LENGTH, website_url_validate
 
 
 def url_digest(url: str) -> str:
     """A fixed-size key for a URL: URLs can be longer than an index may hold."""
     return hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# A few paragraphs; 200,000 characters of notes made the website page 2.3 million pixels wide.
+WEBSITE_NOTES_MAX_LENGTH = 2000
 
 
 class Website(models.Model):
@@ -26,9 +34,16 @@ class Website(models.Model):
         related_name="websites",
         verbose_name=_("owner"),
     )
-    url = models.URLField(_("URL"), max_length=500)
+    url = models.URLField(_("URL"), max_length=URL_MAX_LENGTH, validators=[website_url_validate])
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    # The customer's notes. A TextField has no length in the database: the validator holds
+    # forms (and the admin) to it, the check constraint holds every other write.
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=WEBSITE_NOTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(WEBSITE_NOTES_MAX_LENGTH)],
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     modified = models.DateTimeField(_("modified"), auto_now=True)
@@ -38,7 +53,11 @@ class Website(models.Model):
         verbose_name_plural = _("websites")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "url"], name="website_unique_url_per_user")
+            models.UniqueConstraint(fields=["user", "url"], name="website_unique_url_per_user"),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), WEBSITE_NOTES_MAX_LENGTH),
+                name="website_description_max_length",
+            ),
         ]
 
     def __str__(self):
@@ -105,7 +124,7 @@ class SEOScan(models.Model):
         null=True,
         blank=True,
     )
-    url = models.URLField(_("start URL"), max_length=500)
+    url = models.URLField(_("start URL"), max_length=URL_MAX_LENGTH)
     scan_type = models.CharField(
         _("type"), max_length=10, choices=ScanType.choices, default=ScanType.MANUAL
     )

@@ -40,8 +40,9 @@ def _page_counts(scan: SEOScan) -> dict[str, int]:
     counts = PageResult.objects.filter(scan=scan).aggregate(
         any=Count("id"),
         response=Count("id", filter=Q(status_code__isnull=False)),
-        html=Count("id", filter=Q(status_code__isnull=False, is_html=True)),
         indexable=Count("id", filter=Q(indexable=True)),
+        # Site checks are measured against the HTML pages (see affected_share).
+        site=Count("id", filter=Q(status_code__isnull=False, is_html=True)),
     )
     return {group: count or 0 for group, count in counts.items()}
 
@@ -75,8 +76,7 @@ def affected_share(*, scan: SEOScan) -> dict[str, float]:
         if counts["site_wide"]:
             shares[check_id] = 1.0
             continue
-        group = check.applies_to if check.scope == "page" else "html"
-        shares[check_id] = min(1.0, counts["pages"] / max(pages[group], 1))
+        shares[check_id] = min(1.0, counts["pages"] / max(pages[check.applies_to], 1))
     return shares
 
 

@@ -257,6 +257,7 @@ def _facts_json(
         _put(data, "truncated", fetch.truncated)
         _put(data, "elapsed_ms", fetch.elapsed_ms)
         _put(data, "transfer_bytes", fetch.bytes_downloaded)
+        _put(data, "resources_not_loaded", fetch.resources_not_loaded)
         if fetch.tls is not None and depth == 0:
             data["tls"] = _tls_json(fetch.tls)
     if facts is not None and facts.is_html:

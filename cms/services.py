@@ -22,12 +22,12 @@ HOME_CONTENT = {
     },
     "nl": {
         "title": "VivaSEO",
-        "hero_title": "Ontdek wat uw website uit de zoekresultaten houdt",
+        "hero_title": "Ontdek wat je website uit de zoekresultaten houdt",
         "hero_text": (
-            "VivaSEO doorzoekt uw site zoals een zoekmachine dat doet, controleert elke pagina "
-            "op de regels die ertoe doen en vertelt u wat u het eerst moet oplossen."
+            "VivaSEO doorzoekt je site zoals een zoekmachine dat doet, controleert elke pagina "
+            "op de regels die ertoe doen en vertelt je wat je het eerst moet oplossen."
         ),
-        "hero_cta_label": "Start uw gratis audit",
+        "hero_cta_label": "Start je gratis audit",
         "body": (
             "<p>Vijf gratis audits, geen creditcard. Rapporten in het Nederlands en Engels.</p>"
         ),

@@ -33,6 +33,14 @@ ensure_system_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The port `bash scripts/start.sh` serves on, and the public address built from it: links in
+# emails and the crawler's user agent read VIVASEO_SITE_URL (settings/base.py), so it must name
+# the port actually served, not the default 8000. A VIVASEO_SITE_URL already set wins.
+export_site_url() {
+  export VIVASEO_PORT="${VIVASEO_PORT:-8000}"
+  export VIVASEO_SITE_URL="${VIVASEO_SITE_URL:-http://127.0.0.1:${VIVASEO_PORT}}"
+}
+
 install_python_packages() {
   # Compiled bytecode: every process (web, worker, each test's worker) starts seconds faster.
   UV_COMPILE_BYTECODE=1 uv sync --frozen --quiet

@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from audits.views import bot as bot_views
+from vivaseo_site.accounts import views as account_views
 from vivaseo_site.core import views as core_views
 
 urlpatterns = [
@@ -29,6 +30,12 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    # Before allauth's URLs: its confirm-email/<key>/ would take "resend" for a key.
+    path(
+        "accounts/confirm-email/resend/",
+        account_views.email_verification_resend,
+        name="account_email_verification_resend",
+    ),
     path("accounts/", include("allauth.urls")),
     path("app/", include("vivaseo_site.app_urls")),
     # Wagtail's page serving stays last: it matches every remaining path.

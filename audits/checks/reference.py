@@ -34,10 +34,12 @@ def checks_markdown() -> str:
         f"{sum(check.scope == 'page' for check in checks)} on every page as it is crawled and "
         f"{sum(check.scope == 'site' for check in checks)} over the whole site once the crawl "
         "is stored. Checks marked **Lighthouse** use the id of a Lighthouse 12 SEO audit and "
-        "its exact pass/fail rule, so their verdicts can be compared with Lighthouse's. How the "
+        "its exact pass/fail rule, so their verdicts can be compared with Lighthouse's (on the "
+        "pages they run on: Lighthouse judges any page it is given, we judge what a page says "
+        "on indexable pages only, so error pages do not fill the report). How the "
         "findings become scores is explained in [scoring.md](scoring.md).",
         "",
-        "Page checks run on:",
+        "Every check states the pages it runs on:",
         "",
         *(f"- `{name}`: {meaning}" for name, meaning in APPLIES_TO.items()),
         "",
@@ -73,7 +75,7 @@ def checks_markdown() -> str:
 
 
 def _runs_on(check: Check) -> str:
-    return "site" if check.scope == "site" else check.applies_to
+    return check.applies_to
 
 
 def _check_section(check: Check) -> list[str]:

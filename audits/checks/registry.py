@@ -8,6 +8,7 @@ registered with :func:`register` in one of the modules in :data:`CHECK_MODULES`:
         category="onpage",
         severity="warning",
         weight=3,
+        applies_to="indexable",
         title=gettext_lazy("Page has an H1 heading"),
         failure_title=gettext_lazy("Page has no H1 heading"),
         why=gettext_lazy("..."),
@@ -18,10 +19,12 @@ registered with :func:`register` in one of the modules in :data:`CHECK_MODULES`:
 
 Page checks (``scope="page"``) take a :class:`~audits.checks.page.CheckedPage` (the page's
 facts, no database row) and return one detail string per problem (empty list: the page
-passes). ``applies_to`` says which pages they run on (see :data:`APPLIES_TO`), so no check
-body repeats the "is this an error page" test. Site checks (``scope="site"``) take
+passes). Every check states ``applies_to``, the pages it judges (see :data:`APPLIES_TO`), so
+no check body repeats the "is this an error page" test: what a page says (its title, text,
+links, markup) is judged on indexable 2xx HTML pages only, or every 404 would count as a page
+without a description. Site checks (``scope="site"``, ``applies_to="site"``) take
 ``(scan, site)`` and yield ``(page_id, detail)`` pairs (``page_id`` None for the whole site);
-they query the stored rows.
+they query the stored rows and pick the ones they judge in SQL (audits.checks.queries).
 
 The texts are lazy English msgids (``gettext_lazy``, or ``format_lazy`` around one when a
 threshold goes into the text); :meth:`Check.text` renders them in the reader's language at
@@ -51,10 +54,12 @@ SCOPES: Final = ("page", "site")
 TEXT_NAMES: Final = ("title", "failure_title", "why", "how_to_fix")
 APPLIES_TO: Final = {
     "any": "every crawled URL, fetched or not",
-    "response": "URLs that answered with an HTTP status",
-    "html": "HTML documents that answered (any status), as Lighthouse audits them",
+    "response": "URLs that answered with an HTTP status (about the URL or the response)",
     "indexable": "indexable 2xx HTML pages (see audits.checks.indexability.is_indexable)",
+    "site": "the whole site: site checks, SQL over the stored pages and the site facts",
 }
+# Which ``applies_to`` values each scope may use.
+SCOPE_APPLIES_TO: Final = {"page": ("any", "response", "indexable"), "site": ("site",)}
 # Imported on first use of the registry; each registers its checks.
 CHECK_MODULES: Final = (
     "audits.checks.indexing",
@@ -65,6 +70,7 @@ CHECK_MODULES: Final = (
     "audits.checks.social",
     "audits.checks.security",
     "audits.checks.technical",
+    "audits.checks.rendering",
 )
 
 # A lazy English msgid (gettext_lazy, or format_lazy around one).
@@ -81,10 +87,10 @@ class Check:
     failure_title: Text
     why: Text
     how_to_fix: Text
+    applies_to: str
     evaluate: Callable[..., Any] = field(repr=False)
     scope: str = "page"
     lighthouse: bool = False
-    applies_to: str = "indexable"
     covers: tuple[str, ...] = ()
     # About the URL itself (its redirects), not the document it leads to: see runner.py.
     per_url: bool = False
@@ -114,9 +120,9 @@ def register(
     failure_title: Text,
     why: Text,
     how_to_fix: Text,
+    applies_to: str,
     scope: str = "page",
     lighthouse: bool = False,
-    applies_to: str = "indexable",
     covers: tuple[str, ...] = (),
     per_url: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -156,8 +162,9 @@ def _validate(check: Check) -> None:
         problems.append(f"severity must be one of {SEVERITIES}")
     if check.scope not in SCOPES:
         problems.append(f"scope must be one of {SCOPES}")
-    if check.applies_to not in APPLIES_TO:
-        problems.append(f"applies_to must be one of {tuple(APPLIES_TO)}")
+    allowed = SCOPE_APPLIES_TO.get(check.scope, ())
+    if check.applies_to not in allowed:
+        problems.append(f"applies_to of a {check.scope} check must be one of {allowed}")
     if check.weight < 1:
         problems.append("weight must be at least 1")
     for name in TEXT_NAMES:

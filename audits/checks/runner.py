@@ -49,8 +49,9 @@ class FindingResult:
 def page_applicability(page: CheckedPage) -> dict[str, bool]:
     """Which ``applies_to`` groups a page belongs to (see ``registry.APPLIES_TO``)."""
     responded = page.status_code is not None
-    html = responded and page.is_html and not page.facts.get("parse_error")
-    return {"any": True, "response": responded, "html": html, "indexable": html and page.indexable}
+    # A page the parser gave up on has no facts to judge (page-too-complex says so).
+    readable = responded and page.is_html and not page.facts.get("parse_error")
+    return {"any": True, "response": responded, "indexable": readable and page.indexable}
 
 
 @cache

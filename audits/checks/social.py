@@ -15,6 +15,7 @@ OPEN_GRAPH_TAGS = ("title", "description", "image")
     category="social",
     severity="notice",
     weight=2,
+    applies_to="indexable",
     title=gettext_lazy("Page has Open Graph tags"),
     failure_title=gettext_lazy("Page is missing Open Graph tags"),
     why=gettext_lazy(
@@ -37,6 +38,7 @@ def open_graph_missing(page: CheckedPage) -> list[str]:
     category="social",
     severity="notice",
     weight=1,
+    applies_to="indexable",
     title=gettext_lazy("Page has a Twitter card"),
     failure_title=gettext_lazy("Page has no twitter:card tag"),
     why=gettext_lazy(

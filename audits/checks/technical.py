@@ -24,6 +24,7 @@ SLOW_TTFB_MS: Final = 800
     category="technical",
     severity="warning",
     weight=3,
+    applies_to="indexable",
     title=gettext_lazy("Page is set up for mobile"),
     failure_title=gettext_lazy('Page has no <meta name="viewport">'),
     why=gettext_lazy(
@@ -45,6 +46,7 @@ def missing_viewport(page: CheckedPage) -> list[str]:
     category="technical",
     severity="notice",
     weight=1,
+    applies_to="indexable",
     title=gettext_lazy("Page declares its character encoding"),
     failure_title=gettext_lazy("Page does not declare its character encoding"),
     why=gettext_lazy(
@@ -76,6 +78,7 @@ _ENCODING_NAMES = {"utf-8": "UTF-8", "cp1252": "windows-1252"}
     category="technical",
     severity="notice",
     weight=2,
+    applies_to="indexable",
     title=gettext_lazy("Server answers quickly"),
     failure_title=gettext_lazy("Server is slow to answer (time to first byte)"),
     why=gettext_lazy(
@@ -124,7 +127,7 @@ def page_too_large(page: CheckedPage) -> list[str]:
     category="technical",
     severity="notice",
     weight=1,
-    applies_to="html",
+    applies_to="indexable",
     title=gettext_lazy("Structured data can be read"),
     failure_title=gettext_lazy("JSON-LD structured data does not parse"),
     why=gettext_lazy(

@@ -11,11 +11,17 @@ Order of work: the start URL, then the pages reachable by links (breadth-first, 
 depth is the click depth), then sitemap URLs that no link reached (their depth is unknown:
 None). Canonical, hreflang and redirect targets on the same site are queued too.
 
+``max_pages`` is exact: it bounds the URLs the crawl records (the rows of the report), so a
+redirect and its target are two pages, and so is a URL robots.txt disallows. A fetch takes
+one page when it is handed out; a redirect to a URL not yet recorded takes a second one, and
+when none is left the target is counted as found but not crawled instead of recorded.
+robots.txt and sitemap fetches are not pages.
+
 Everything the crawl keeps is bounded, whatever the site serves: the frontier holds at most
 :func:`frontier_limit` URLs (a URL found while it is full is left for a later page to find
 again), the crawl reaches at most :data:`MAX_ORIGINS` origins (each costs a robots.txt),
-records at most ``max_pages`` URLs that robots.txt disallows, keeps sitemap URLs as hashes,
-and the queue to the caller is bounded in pages and in the links they carry.
+keeps sitemap URLs as hashes, and the queue to the caller is bounded in pages and in the
+links they carry.
 """
 
 from __future__ import annotations
@@ -116,6 +122,9 @@ class CrawlOutcome:
     long_url_total: int = 0
     # URLs found but not queued: the frontier was full, or they were on one origin too many.
     urls_not_queued: int = 0
+    # Distinct URLs in scope that the crawl found (links, sitemaps, redirects) but did not
+    # record: the page limit, the time budget or a stop came first. Set when the crawl ends.
+    urls_not_crawled: int = 0
 
     def count_long_urls(self, url: str, count: int) -> None:
         if not count:
@@ -139,6 +148,7 @@ class CrawlOutcome:
             ),
             "sitemaps": [sitemap.as_dict() for sitemap in self.sitemaps],
             "sitemap_urls": self.sitemap_urls,
+            "urls_not_crawled": self.urls_not_crawled,
             "https": {
                 "start_is_https": url_scheme(self.final_start_url or start_url) == "https",
                 "http_redirects_to_https": self.http_redirects_to_https,
@@ -183,7 +193,11 @@ class Crawler:
         self._links: deque[tuple[str, int | None]] = deque()
         self._frontier_limit = frontier_limit(settings.max_pages)
         self._origins: set[str] = set()
-        self._blocked = 0  # URLs recorded as disallowed by robots.txt
+        # Hashes of URLs left out because the frontier was full (at most as many as it holds),
+        # and how many more were left out beyond that: "found but not crawled" counts each once.
+        self._not_queued: set[int] = set()
+        self._not_queued_overflow = 0
+        self._recorded = 0  # PageRecords emitted: every one is a URL of _seen
         # Sitemap URLs to crawl (no more than can be fetched) and the hashes of all of them
         # (for "in sitemap"): 50,000 URLs of up to 2,048 characters would be 100 MB.
         self._sitemap_urls: deque[str] = deque()
@@ -196,8 +210,8 @@ class Crawler:
         self._rate_lock: asyncio.Lock | None = None
         self._deadline = 0.0
         self._depth_limited = False
-        # Fetches handed out (in flight or done): max_pages is checked against this, so
-        # concurrent workers cannot overshoot it.
+        # Pages taken (recorded, or held by a fetch in flight): max_pages is checked against
+        # this, so concurrent workers cannot overshoot it.
         self._reserved = 0
         self._http = fetcher  # plain-HTTP fetcher for robots.txt and sitemaps
 
@@ -244,9 +258,36 @@ class Crawler:
             return
         if len(self._links) >= self._frontier_limit or not self._new_origin_allowed(url):
             self.outcome.urls_not_queued += 1
+            self._remember_not_queued(url)
             return
         self._seen.add(url)
         self._links.append((url, depth))
+
+    def _remember_not_queued(self, url: str) -> None:
+        if len(self._not_queued) < self._frontier_limit:
+            self._not_queued.add(hash(url))
+        elif hash(url) not in self._not_queued:
+            self._not_queued_overflow += 1
+
+    def _count_not_crawled(self) -> int:
+        """Distinct URLs found in scope but not recorded (see CrawlOutcome.urls_not_crawled)."""
+        seen = {hash(url) for url in self._seen}
+        unseen_in_sitemaps = len(self._sitemap_hashes - seen)
+        not_queued = len(self._not_queued - seen - self._sitemap_hashes)
+        return (
+            len(self._seen)
+            - self._recorded
+            + unseen_in_sitemaps
+            + not_queued
+            + self._not_queued_overflow
+        )
+
+    def _take_page(self) -> bool:
+        """Take one more page of max_pages (for a redirect target); False when none is left."""
+        if self._reserved >= self.settings.max_pages:
+            return False
+        self._reserved += 1
+        return True
 
     def _new_origin_allowed(self, url: str) -> bool:
         # Normalized URLs are "scheme://authority/path": the origin ends at the next "/".
@@ -307,6 +348,7 @@ class Crawler:
                 timeout=max(self.settings.request_timeout_seconds, 30),
                 max_response_bytes=self.settings.max_response_bytes,
                 max_pages=self.settings.concurrency,
+                stop=self.stop,  # a cancel ends the wait for sub-resources at once
             )
         return HttpFetcher(
             user_agent=self.settings.user_agent,
@@ -347,6 +389,13 @@ class Crawler:
         finally:
             if owns_site_fetcher:
                 await site_fetcher.__aexit__(None, None, None)
+        self.outcome.urls_not_crawled = self._count_not_crawled()
+        if (
+            self.outcome.finished_because == FinishReason.MAX_PAGES
+            and not self.outcome.urls_not_crawled
+        ):
+            # The limit was reached exactly when the site ran out of pages: nothing was left.
+            self.outcome.finished_because = FinishReason.COMPLETED
         if self.outcome.finished_because == FinishReason.COMPLETED and self._depth_limited:
             self.outcome.finished_because = FinishReason.MAX_DEPTH
 
@@ -441,11 +490,8 @@ class Crawler:
                 robots = await self._robots_for(url)
                 if self.settings.obey_robots:
                     if not robots.can_fetch(url, self.settings.user_agent):
-                        self._reserved -= 1  # not fetched: it does not count as a page
-                        # ...so it needs a limit of its own: a page can link to millions.
-                        if self._blocked < self.settings.max_pages:
-                            self._blocked += 1
-                            await self._emit_blocked(url, depth, emit)
+                        # Recorded (and listed in the report) like any page: it keeps its page.
+                        await self._emit_blocked(url, depth, emit)
                         continue
                     # Crawl-delay only ever slows us down.
                     delay = max(delay, robots.crawl_delay(self.settings.user_agent) or 0)
@@ -460,6 +506,7 @@ class Crawler:
                     self._wake.notify_all()
 
     async def _emit_blocked(self, url: str, depth: int | None, emit) -> None:
+        self._recorded += 1
         await emit(
             PageRecord(
                 url=url,
@@ -481,6 +528,7 @@ class Crawler:
             source = dataclasses.replace(
                 result, status_code=first.status_code, body=b"", content_type=None, headers={}
             )
+            self._recorded += 1
             await emit(
                 PageRecord(
                     url=url,
@@ -495,6 +543,8 @@ class Crawler:
                 return
             # The target was fetched at the end of the chain; record it now instead of twice.
             self._seen.add(target)
+            if not self._take_page():
+                return  # the limit is reached: found, not crawled
             url, result = (
                 target,
                 dataclasses.replace(result, requested_url=target, redirect_chain=[]),
@@ -509,6 +559,7 @@ class Crawler:
             self._queue_discoveries(facts, next_depth)
         body_size = len(result.body)
         result.body = b""  # memory stays flat: the parsed facts are all we keep
+        self._recorded += 1
         await emit(
             PageRecord(
                 url=url,

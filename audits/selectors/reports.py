@@ -9,7 +9,7 @@ subqueries, and samples are picked with a window function, never a query per row
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Left, RowNumber
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -35,7 +35,13 @@ from audits.charts import score_value
 from audits.checks.indexing import ROBOTS_TXT_PROBLEMS
 from audits.details import details_render
 from audits.models import Finding, PageLink, PageResult, SEOReport, SEOScan, Website
-from audits.selectors.comparison import ComparedFinding, Comparison, scan_compare
+from audits.selectors.comparison import (
+    COMPARED_SETTINGS,
+    ComparedFinding,
+    Comparison,
+    ScanDifference,
+    scan_compare,
+)
 from audits.selectors.ranking import FailingCheck, check_text, scan_failing_checks
 from audits.selectors.websites import report_recommendations
 from audits.vocabulary import (
@@ -103,11 +109,31 @@ def scans_with_previous(scans: QuerySet[SEOScan]) -> QuerySet[SEOScan]:
     return scans.annotate(previous_completed_id=Subquery(earlier.values("pk")[:1]))
 
 
+def urls_not_crawled(report: SEOReport | None) -> int | None:
+    """URLs the crawl found but did not record (the page limit, the time budget or a stop came
+    first); None for a report written before the crawl counted them."""
+    count = ((report.site or {}) if report else {}).get("urls_not_crawled")
+    return count if isinstance(count, int) else None
+
+
 def finished_because_text(*, scan: SEOScan, report: SEOReport | None = None) -> dict[str, str]:
     """How the crawl ended, in plain words: ``{"tone": "ok" | "warning", "text": ...}``."""
     stored = (report.summary or {}).get("finished_because") if report else ""
     reason = scan.finished_because or stored
     pages = scan.pages_crawled
+    left = urls_not_crawled(report)
+    if reason == "max_pages" and left:
+        return {
+            "tone": "warning",
+            "text": ngettext(
+                "The audit stopped at the %(limit)s-page limit: %(count)s more URL was found "
+                "but not checked. Start an audit with a higher page limit to see more of the site.",
+                "The audit stopped at the %(limit)s-page limit: %(count)s more URLs were found "
+                "but not checked. Start an audit with a higher page limit to see more of the site.",
+                left,
+            )
+            % {"limit": scan.max_pages, "count": left},
+        }
     if reason == "max_pages":
         return {
             "tone": "warning",
@@ -467,6 +493,103 @@ def site_facts(report: SEOReport) -> dict[str, Any]:
     }
 
 
+STRUCTURED_DATA_TYPES_SHOWN = 4
+
+
+@dataclass(frozen=True, slots=True)
+class PageShareFact:
+    """A fact about the site counted over its indexable pages: "on N of M pages".
+
+    The report once said "Structured data: None found" because only the home page was read;
+    a site-level fact says what it is about. ``tone``: "yes" on every page, "no" on none,
+    "partly" in between.
+    """
+
+    key: str
+    label: str
+    text: str
+    tone: str
+    count: int
+    of: int
+    detail: str = ""
+
+
+def _on_pages(count: int, of: int) -> tuple[str, str]:
+    if not of:
+        return _("No indexable pages were crawled"), "none"
+    if count == of:
+        text = ngettext("On the %(of)s indexable page", "On all %(of)s indexable pages", of)
+        return text % {"of": of}, "yes"
+    if not count:
+        text = ngettext(
+            "None found on the %(of)s indexable page",
+            "None found on the %(of)s indexable pages",
+            of,
+        )
+        return text % {"of": of}, "no"
+    text = ngettext(
+        "On %(count)s of %(of)s indexable page", "On %(count)s of %(of)s indexable pages", of
+    )
+    return text % {"count": count, "of": of}, "partly"
+
+
+def site_page_facts(*, scan: SEOScan) -> list[PageShareFact]:
+    """Structured data, HTTPS and image alt texts over the audit's indexable pages (error
+    pages and redirects are not the site's content). One query, a few small columns a page."""
+    totals: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    rows = (
+        PageResult.objects.filter(scan=scan, indexable=True)
+        .order_by()
+        .values_list(Left("url", 8), "jsonld_types", "images_total", "images_without_alt")
+    )
+    for scheme, page_types, images, without_alt in rows.iterator(chunk_size=2000):
+        totals["pages"] += 1
+        totals["https"] += scheme == "https://"
+        totals["structured"] += bool(page_types)
+        types.update({str(name) for name in page_types or ()})
+        totals["images"] += images
+        totals["without_alt"] += without_alt
+        totals["missing_alt_pages"] += without_alt > 0
+    of = totals["pages"]
+    structured_text, structured_tone = _on_pages(totals["structured"], of)
+    https_text, https_tone = _on_pages(totals["https"], of)
+    # Alt texts: the pages with an image that has none, and how many images those are.
+    missing_text, _tone = _on_pages(totals["missing_alt_pages"], of)
+    return [
+        PageShareFact(
+            key="structured_data",
+            label=_("Structured data (JSON-LD)"),
+            text=structured_text,
+            tone=structured_tone,
+            count=totals["structured"],
+            of=of,
+            detail=", ".join(name for name, _n in types.most_common(STRUCTURED_DATA_TYPES_SHOWN)),
+        ),
+        PageShareFact(
+            key="https",
+            label=_("Served over HTTPS"),
+            text=https_text,
+            tone=https_tone,
+            count=totals["https"],
+            of=of,
+        ),
+        PageShareFact(
+            key="images_without_alt",
+            label=_("Images without alt text"),
+            text=missing_text,
+            # Here a page with the fact is a page with a problem: one is one too many.
+            tone="none" if not of else ("no" if totals["missing_alt_pages"] else "yes"),
+            count=totals["missing_alt_pages"],
+            of=of,
+            detail=ngettext(
+                "%(count)s of %(total)s image", "%(count)s of %(total)s images", totals["images"]
+            )
+            % {"count": totals["without_alt"], "total": totals["images"]},
+        ),
+    ]
+
+
 # -- history and comparison -------------------------------------------------------------------
 def score_history(*, website: Website, limit: int = HISTORY_POINTS) -> list[dict]:
     """The last ``limit`` completed audits with a score, oldest first (one query)."""
@@ -538,6 +661,52 @@ class WebsiteComparison:
     fixed: list[ComparedCheck]
     unchanged: list[ComparedCheck]
     categories: list[dict]
+    # How the two audits differ, in words: {"name", "label", "old", "new"}.
+    differences: list[dict] = field(default_factory=list)
+    # When their settings differ: the audit closest in time with the later one's settings.
+    closest: SEOScan | None = None
+
+
+DIFFERENCE_LABELS = {
+    "max_pages": gettext_lazy("Page limit"),
+    "max_depth": gettext_lazy("Depth limit"),
+    "render_js": gettext_lazy("JavaScript rendering"),
+    "pages_crawled": gettext_lazy("Pages audited"),
+}
+
+
+def _difference_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return _("On") if value else _("Off")
+    return str(value)
+
+
+def _difference_rows(differences: list[ScanDifference]) -> list[dict]:
+    return [
+        {
+            "name": item.name,
+            "label": str(DIFFERENCE_LABELS[item.name]),
+            "old": _difference_value(item.old),
+            "new": _difference_value(item.new),
+        }
+        for item in differences
+    ]
+
+
+def closest_comparable_scan(*, website: Website, scan: SEOScan) -> SEOScan | None:
+    """The website's completed audit with the same settings as ``scan`` (COMPARED_SETTINGS),
+    the closest before it, else the closest after it; None when there is none."""
+    same = (
+        completed_scans(website=website)
+        .filter(**{name: getattr(scan, name) for name in COMPARED_SETTINGS})
+        .exclude(pk=scan.pk)
+    )
+    if scan.completed_at is None:
+        return same.first()
+    return (
+        same.filter(completed_at__lte=scan.completed_at).first()
+        or same.order_by("completed_at", "pk").first()
+    )
 
 
 def comparison_pair(
@@ -567,6 +736,9 @@ def comparison_pair(
 def website_comparison(*, old: SEOScan, new: SEOScan, language: str) -> WebsiteComparison:
     """What changed between two audits, grouped by check, with score deltas per category."""
     comparison = scan_compare(old=old, new=new)
+    closest = None
+    if comparison.settings_differ:
+        closest = closest_comparable_scan(website=new.website, scan=new)
     return WebsiteComparison(
         comparison=comparison,
         new=_group_compared(comparison.new_findings, language),
@@ -582,4 +754,6 @@ def website_comparison(*, old: SEOScan, new: SEOScan, language: str) -> WebsiteC
             }
             for key in categories_in_order(comparison.category_deltas)
         ],
+        differences=_difference_rows(comparison.differences),
+        closest=closest,
     )

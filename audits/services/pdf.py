@@ -44,6 +44,8 @@ from audits.selectors.reports import (
     category_rows,
     check_groups,
     report_recommendation_items,
+    site_page_facts,
+    urls_not_crawled,
 )
 from audits.vocabulary import Severity, categories_in_order, category_label
 from vivaseo_site.core.timezones import zone_named
@@ -169,6 +171,8 @@ def report_pdf_context(*, scan: SEOScan, language: str) -> dict[str, Any]:
         "checks_failed": checks_failed,
         "pages_total": pages_total,
         "indexable_pages": summary.get("indexable_pages"),
+        "urls_not_crawled": urls_not_crawled(report),
+        "page_facts": site_page_facts(scan=scan),
         "recommendations": _recommendations(report, language),
         "categories": categories,
         "appendix": appendix,
@@ -308,9 +312,14 @@ def report_pdf_prepare(*, scan_id: int, language: str) -> str:
     if scan is None or report is None:
         logger.info("No report for audit %s: no PDF to render.", scan_id)
         return "no-report"
-    if language == scan.user.preferred_language:
-        if report_pdf_is_fresh(report=report, language=language):
-            return "fresh"
-        report_pdf_store(scan=scan, language=language)
-        return "stored"
-    return "cached" if report_pdf_warm_cache(scan=scan, language=language) else "fresh"
+    try:
+        if language == scan.user.preferred_language:
+            if report_pdf_is_fresh(report=report, language=language):
+                return "fresh"
+            report_pdf_store(scan=scan, language=language)
+            return "stored"
+        return "cached" if report_pdf_warm_cache(scan=scan, language=language) else "fresh"
+    except SEOReport.DoesNotExist:
+        # The audit or the account was deleted while the PDF rendered: nothing left to keep.
+        logger.info("Audit %s was deleted while its PDF rendered.", scan_id)
+        return "no-report"

@@ -27,7 +27,7 @@ from audits.checks.indexability import robots_blocked_bots
 from audits.clean import json_clean, row_clean, text_clean, values_clean
 from audits.engine.crawl_process import ProcessCrawlRunner, fork_available
 from audits.engine.crawler import CrawlRunner, CrawlSettings, FinishReason, PageRecord
-from audits.engine.urls import normalize_url, same_site
+from audits.engine.urls import same_site
 from audits.models import (
     ALREADY_RUNNING_MESSAGE,
     Finding,
@@ -45,12 +45,16 @@ from audits.storage import (
     page_links_insert,
     page_result_from_checked,
 )
+from audits.website_address import website_url_clean
 from vivaseo_site.core.queue import task_queue_on_commit
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 100
 BATCH_SECONDS = 1.0
+# A scan in one of these has ended: whatever ends it again (a late cancel, a failure) changes
+# nothing, so a free audit is given back at most once.
+ENDED_STATUSES = (SEOScan.Status.COMPLETED, SEOScan.Status.FAILED, SEOScan.Status.CANCELLED)
 
 
 class QuotaExceeded(PermissionDenied):
@@ -62,21 +66,6 @@ class ScanAlreadyRunning(ValidationError):
 
     def __init__(self):
         super().__init__(ALREADY_RUNNING_MESSAGE, code="already_running")
-
-
-def website_url_clean(url: str) -> str:
-    """A normalised http(s) URL, or ValidationError with a message a customer can act on."""
-    candidate = (url or "").strip()
-    if candidate and "://" not in candidate:
-        candidate = "https://" + candidate
-    normalized = normalize_url(candidate)
-    if normalized is None:
-        raise ValidationError(
-            _("“%(url)s” is not a web address. Use one like https://example.com."),
-            params={"url": url},
-            code="invalid_url",
-        )
-    return normalized
 
 
 @transaction.atomic
@@ -134,20 +123,30 @@ def scan_enqueue(*, scan: SEOScan) -> None:
     task_queue_on_commit(task_names.RUN_SCAN, scan.pk)
 
 
+@transaction.atomic
 def scan_cancel(*, scan: SEOScan, user) -> SEOScan:
-    """Ask a running scan to stop; a pending one is cancelled at once."""
+    """Ask a running scan to stop; a pending one is cancelled at once and, having crawled
+    nothing, gives its free audit back (a running one does when it stops with no page)."""
     if scan.user_id != user.pk:
         raise PermissionDenied("This audit belongs to another account.")
-    SEOScan.objects.filter(pk=scan.pk, status=SEOScan.Status.PENDING).update(
+    cancelled = SEOScan.objects.filter(pk=scan.pk, status=SEOScan.Status.PENDING).update(
         status=SEOScan.Status.CANCELLED,
         completed_at=timezone.now(),
         progress_step=_("Cancelled"),
     )
+    if cancelled:
+        _free_audit_give_back(scan)
     SEOScan.objects.filter(pk=scan.pk, status=SEOScan.Status.PROCESSING).update(
         cancel_requested=True
     )
     scan.refresh_from_db()
     return scan
+
+
+def _free_audit_give_back(scan: SEOScan) -> None:
+    """The free audit scan_start spent comes back: the audit gave its owner nothing. Callers
+    call it once per scan, from the update that ended it."""
+    get_user_model().objects.filter(pk=scan.user_id).update(free_usage=F("free_usage") + 1)
 
 
 def _claim(scan_id: int) -> SEOScan | None:
@@ -196,7 +195,8 @@ def _progress(scan: SEOScan, *, progress: int, step: str, **fields) -> bool:
 def crawl_settings_for(scan: SEOScan) -> CrawlSettings:
     options = scan.crawl_options or {}
     return CrawlSettings(
-        start_url=normalize_url(scan.url) or scan.url,
+        # The one address check the add-website form passed (audits.website_address).
+        start_url=website_url_clean(scan.url),
         user_agent=options.get("user_agent") or crawl_settings.bot_user_agent(),
         max_pages=scan.max_pages,
         max_depth=scan.max_depth,
@@ -332,6 +332,16 @@ class _ScanPipeline:
             runner.outcome.finished_because = FinishReason.STOPPED
         batch.write()
 
+    def was_cancelled(self, finished_because: str) -> bool:
+        """The customer cancelled. A start page that failed while the cancel was on its way
+        (it was loading, then timed out) is the customer's cancel too, not the site's fault."""
+        if finished_because == FinishReason.CANCELLED:
+            return True
+        return (
+            finished_because == FinishReason.START_URL_FAILED
+            and SEOScan.objects.filter(pk=self.scan.pk, cancel_requested=True).exists()
+        )
+
     def finish(self, runner: CrawlRunner | ProcessCrawlRunner) -> SEOScan:
         scan = self.scan
         outcome = runner.outcome
@@ -343,16 +353,12 @@ class _ScanPipeline:
         )
         pages = PageResult.objects.filter(scan=scan)
         page_inlinks_update(scan=scan)
-        if outcome.finished_because == FinishReason.CANCELLED:
-            SEOScan.objects.filter(pk=scan.pk).update(
-                status=SEOScan.Status.CANCELLED,
-                finished_because=outcome.finished_because,
+        if self.was_cancelled(outcome.finished_because):
+            return _scan_cancelled(
+                scan,
                 pages_crawled=pages.count(),
-                completed_at=timezone.now(),
-                progress_step=_("Cancelled"),
+                pages_answered=pages.filter(status_code__isnull=False).count(),
             )
-            scan.refresh_from_db()
-            return scan
         if outcome.finished_because == FinishReason.START_URL_FAILED:
             return scan_fail(
                 scan=scan,
@@ -385,6 +391,27 @@ class _ScanPipeline:
         scan.refresh_from_db()
         _after_completion(scan)
         return scan
+
+
+@transaction.atomic
+def _scan_cancelled(scan: SEOScan, *, pages_crawled: int, pages_answered: int) -> SEOScan:
+    """The crawl stopped because its owner cancelled. When no page answered (the start page
+    was still loading, or timed out) it crawled nothing and was free."""
+    ended = (
+        SEOScan.objects.filter(pk=scan.pk)
+        .exclude(status__in=ENDED_STATUSES)
+        .update(
+            status=SEOScan.Status.CANCELLED,
+            finished_because=FinishReason.CANCELLED,
+            pages_crawled=pages_crawled,
+            completed_at=timezone.now(),
+            progress_step=_("Cancelled"),
+        )
+    )
+    if ended and pages_answered == 0:
+        _free_audit_give_back(scan)
+    scan.refresh_from_db()
+    return scan
 
 
 def _after_completion(scan: SEOScan) -> None:
@@ -551,13 +578,7 @@ def scan_fail(
     with transaction.atomic():
         updated = (
             SEOScan.objects.filter(pk=scan.pk)
-            .exclude(
-                status__in=[
-                    SEOScan.Status.COMPLETED,
-                    SEOScan.Status.FAILED,
-                    SEOScan.Status.CANCELLED,
-                ]
-            )
+            .exclude(status__in=ENDED_STATUSES)
             .update(
                 status=SEOScan.Status.FAILED,
                 failure=failure,
@@ -569,9 +590,7 @@ def scan_fail(
         )
         if updated:
             if failure.refunds:
-                get_user_model().objects.filter(pk=scan.user_id).update(
-                    free_usage=F("free_usage") + 1
-                )
+                _free_audit_give_back(scan)
             _announce(scan)
     scan.refresh_from_db()
     return scan

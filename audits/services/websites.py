@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 
 from audits import crawl_settings
 from audits.dns_resolver import DeadlineResolver
-from audits.engine.safety import UnsafeAddressError, resolve_and_vet
+from audits.engine.safety import UnsafeAddressError, parse_ip_host, resolve_and_vet
 from audits.models import SEOReport, SEOScan, Website
 from audits.services.report_files import report_pdfs_delete_on_commit
-from audits.services.scans import QuotaExceeded, ScanAlreadyRunning, scan_start, website_url_clean
+from audits.services.scans import QuotaExceeded, ScanAlreadyRunning, scan_start
+from audits.website_address import host_display, url_display, website_origin, website_url_clean
 
 logger = logging.getLogger(__name__)
 
@@ -57,14 +58,7 @@ def website_address_check(*, url: str, timeout: float | None = None) -> None:
     except UnsafeAddressError as error:
         logger.info("website refused: %s", error)
         if error.address:
-            raise ValidationError(
-                _(
-                    "%(host)s leads to %(address)s, which is not a public internet address. "
-                    "VivaSEO only audits public websites."
-                ),
-                params={"host": host, "address": error.address},
-                code="unsafe_address",
-            ) from error
+            raise _unsafe(host, error.address) from error
         raise _not_found(host) from error
     except TimeoutError as error:  # before OSError, of which it is a kind
         logger.info("no DNS answer for %s within %s s", host, deadline)
@@ -73,15 +67,35 @@ def website_address_check(*, url: str, timeout: float | None = None) -> None:
                 "We could not look up %(host)s in time: its name servers did not answer. "
                 "Try again in a few minutes, or check the spelling."
             ),
-            params={"host": host},
+            params={"host": host_display(host)},
             code="dns_timeout",
         ) from error
     except (OSError, UnicodeError) as error:
         raise _not_found(host) from error
 
 
+def _unsafe(host: str, address: str) -> ValidationError:
+    # A literal IP involves no DNS: "10.0.0.5 leads to 10.0.0.5" would read as if it did.
+    if parse_ip_host(host) is not None:
+        return ValidationError(
+            _("%(address)s is not a public internet address. VivaSEO only audits public websites."),
+            params={"address": address},
+            code="unsafe_address",
+        )
+    return ValidationError(
+        _(
+            "%(host)s leads to %(address)s, which is not a public internet address. "
+            "VivaSEO only audits public websites."
+        ),
+        params={"host": host_display(host), "address": address},
+        code="unsafe_address",
+    )
+
+
 def _run(coroutine):
-    """asyncio.run, also from a thread that already runs an event loop (ASGI, test tools)."""
+    """asyncio.run, also from a thread that already runs an event loop (Playwright's sync API
+    in the tests, an ASGI server's loop). Not asgiref's async_to_sync: it refuses a thread
+    with a running loop, and leaves an executor thread behind after each call."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -96,19 +110,36 @@ def _not_found(host: str) -> ValidationError:
             "We could not find that address: %(host)s does not exist or did not answer. "
             "Check the spelling and try again."
         ),
-        params={"host": host},
+        params={"host": host_display(host)},
         code="not_found",
     )
 
 
-def _duplicate(url: str) -> ValidationError:
+def _duplicate(url: str, existing: Website | None = None) -> ValidationError:
+    if existing is None or existing.url == url:
+        return ValidationError(
+            _("%(url)s is already in your websites."),
+            params={"url": url_display(url)},
+            code="duplicate",
+        )
     return ValidationError(
-        _("%(url)s is already in your websites."), params={"url": url}, code="duplicate"
+        _(
+            "%(url)s belongs to a website you already added: %(site)s (%(existing)s). "
+            "One website is one address: the same scheme, host and port."
+        ),
+        params={"url": url_display(url), "site": existing, "existing": url_display(existing.url)},
+        code="duplicate",
     )
 
 
+def _website_at_origin(*, user, url: str) -> Website | None:
+    """The user's website at the same origin as ``url`` (normalised), if there is one."""
+    origin = website_origin(url)
+    return Website.objects.filter(user=user, url__startswith=origin + "/").first()
+
+
 def website_name_default(url: str) -> str:
-    host = urlsplit(url).hostname or url
+    host = host_display(urlsplit(url).hostname or url)
     return host.removeprefix("www.")
 
 
@@ -120,15 +151,18 @@ def website_create(
     description: str = "",
     start_audit: bool = True,
     check_address: bool = True,
+    max_pages: int = crawl_settings.DEFAULT_MAX_PAGES,
+    render_js: bool = False,
 ) -> WebsiteCreated:
-    """Add a website and start its `initial` audit in the same transaction.
+    """Add a website and start its `initial` audit (``max_pages``, ``render_js``) in the same
+    transaction.
 
     Raises ValidationError for an invalid, duplicate or refused address. When the free audits
     are used up the website is still added and ``audit_problem`` says why nothing started.
     """
     url = website_url_clean(url)
-    if Website.objects.filter(user=user, url=url).exists():
-        raise _duplicate(url)
+    if existing := _website_at_origin(user=user, url=url):
+        raise _duplicate(url, existing)
     if check_address:
         website_address_check(url=url)
     try:
@@ -143,7 +177,11 @@ def website_create(
             if start_audit:
                 try:
                     scan = scan_start(
-                        user=user, website=website, scan_type=SEOScan.ScanType.INITIAL
+                        user=user,
+                        website=website,
+                        scan_type=SEOScan.ScanType.INITIAL,
+                        max_pages=page_limit(max_pages),
+                        render_js=render_js,
                     )
                 except QuotaExceeded as error:
                     problem = _quota_message(error)
@@ -151,6 +189,11 @@ def website_create(
         # Two quick submits of the same address: the constraint caught the second one.
         raise _duplicate(url) from error
     return WebsiteCreated(website=website, scan=scan, audit_problem=problem)
+
+
+def page_limit(max_pages: int) -> int:
+    """The page limit an audit gets: what was asked, within what the dashboard offers."""
+    return max(1, min(int(max_pages), MAX_PAGES_LIMIT))
 
 
 def _quota_message(error: Exception) -> str:
@@ -198,6 +241,6 @@ def website_scan_start(
         user=user,
         website=website,
         scan_type=scan_type,
-        max_pages=max(1, min(int(max_pages), MAX_PAGES_LIMIT)),
+        max_pages=page_limit(max_pages),
         render_js=render_js,
     )

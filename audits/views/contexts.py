@@ -69,6 +69,8 @@ def overview_context(*, scan: SEOScan, report: SEOReport) -> dict:
             row["key"] == Category.PERFORMANCE and row["score"] is not None for row in categories
         ),
         "finished": report_selectors.finished_because_text(scan=scan, report=report),
+        "urls_not_crawled": report_selectors.urls_not_crawled(report),
+        "page_facts": report_selectors.site_page_facts(scan=scan),
         "duration_seconds": max(1, round(duration.total_seconds())) if duration else None,
         "score_delta": (
             report.overall_score - previous["score"]

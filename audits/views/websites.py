@@ -45,6 +45,8 @@ def website_add(request):
                 url=form.cleaned_data["url"],
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
+                max_pages=form.cleaned_data["max_pages"],
+                render_js=form.cleaned_data["render_js"],
             )
         except ValidationError as error:
             form.add_error("url", error)

@@ -104,6 +104,48 @@ def test_limits_end_the_crawl_and_say_which_one(crawl):
         assert "/p2" in found
 
 
+def test_the_page_limit_is_exact_when_the_start_url_and_links_redirect(crawl):
+    # A Wagtail-like site: / redirects to /en/, some links redirect, robots.txt disallows one,
+    # a sitemap lists more. A 10-page limit used to record 11 rows (the start URL's redirect
+    # and its target counted as one fetch).
+    paths = [f"/en/p{i}" for i in range(30)]
+    pages = {
+        "/": redirect("/en/"),
+        "/en/": Page(html("Home", body=links(*paths, "/old", "/private/x"))),
+        "/old": redirect("/en/new"),
+        "/en/new": Page(html("New")),
+        "/robots.txt": Page("User-agent: *\nDisallow: /private/\n", content_type="text/plain"),
+    }
+    pages |= {path: Page(html(path)) for path in paths}
+    with SiteServer(pages) as site:
+        pages["/robots.txt"].body += f"Sitemap: {site.url}/sitemap.xml\n"
+        listed = "".join(f"<url><loc>{site.url}/en/s{i}</loc></url>" for i in range(5))
+        pages["/sitemap.xml"] = Page(
+            '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{listed}</urlset>",
+            content_type="application/xml",
+        )
+        # One page: the start URL's redirect. Its target and the sitemap's 5 URLs were found.
+        found, outcome = crawl(site.url, max_pages=1, concurrency=4)
+        assert list(found) == ["/"] and outcome.urls_not_crawled == 6
+        for limit in (2, 10, 31):
+            found, outcome = crawl(site.url, max_pages=limit, concurrency=4)
+            assert len(found) == limit, limit
+            assert outcome.finished_because == FinishReason.MAX_PAGES
+            # / and /en/, 30 links, /old, /private/x and 5 sitemap URLs: 39 URLs found (/en/new
+            # only once /old is fetched, which comes after the 30 links).
+            assert outcome.urls_not_crawled == 39 - limit, limit
+            site_facts = outcome.site_facts(start_url=site.url + "/", user_agent=UA)
+            assert site_facts["urls_not_crawled"] == 39 - limit
+
+        found, outcome = crawl(site.url, max_pages=40, concurrency=4)
+        assert len(found) == 40
+        # Nothing was left when the limit was reached: the crawl completed.
+        assert outcome.finished_because == FinishReason.COMPLETED
+        assert outcome.urls_not_crawled == 0
+        assert found["/"].fetch.status_code == 301 and found["/en/"].fetch.status_code == 200
+
+
 def test_time_budget_and_cancellation_stop_a_slow_crawl(crawl, runner_class):
     pages = {"/": Page(html("Home", body=links(*[f"/s{i}" for i in range(50)])))}
     pages |= {f"/s{i}": Page(html("Slow"), delay=0.3) for i in range(50)}
@@ -194,7 +236,7 @@ def test_the_frontier_is_capped_and_what_did_not_fit_is_counted(crawl):
     assert outcome.finished_because == FinishReason.MAX_PAGES and len(found) == 5
 
 
-def test_urls_robots_txt_disallows_are_recorded_up_to_max_pages(crawl):
+def test_urls_robots_txt_disallows_are_recorded_within_max_pages(crawl):
     pages = {
         "/": Page(html("Home", body=links(*[f"/private/{i}" for i in range(50)], "/a"))),
         "/a": Page(html("A")),
@@ -203,8 +245,8 @@ def test_urls_robots_txt_disallows_are_recorded_up_to_max_pages(crawl):
     with SiteServer(pages) as site:
         found, _outcome = crawl(site.url, max_pages=5, concurrency=2)
     blocked = [record for record in found.values() if record.blocked_by_robots]
-    assert len(blocked) == 5
-    assert found["/a"].facts.title == "A"  # the crawl went on past them
+    # They are pages of the report like any other: the limit counts them.
+    assert len(blocked) == 4 and len(found) == 5
 
 
 def test_one_crawl_reaches_a_bounded_number_of_origins(crawl):

@@ -1,6 +1,7 @@
 """Account: profile (name, language, time zone), scheduled audits, deleting everything."""
 
 import datetime
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -53,7 +54,7 @@ def test_dates_are_shown_in_the_users_time_zone(customer_client, customer):
     moment = datetime.datetime(2026, 3, 1, 12, 0, tzinfo=datetime.UTC)
     SEOScan.objects.filter(pk=report.scan_id).update(started_at=moment, created=moment)
     page = customer_client.get(f"/en/app/websites/{report.scan.website_id}/").content.decode()
-    assert "03/01/2026 9 p.m." in page  # 21:00 in Tokyo
+    assert "1 March 2026, 21:00" in page  # 21:00 in Tokyo
 
 
 def test_profile_refuses_an_unknown_time_zone(customer_client):
@@ -111,3 +112,20 @@ def test_delete_account_removes_every_row_and_signs_out(customer_client, custome
     log = EmailLog.objects.get()
     assert (log.user, log.to_email, log.subject) == (None, "", "")
     assert customer_client.get("/en/app/").status_code == 302  # signed out
+
+
+@pytest.mark.parametrize(
+    ("path", "tab"), [("email/", "Email address"), ("password/change/", "Password")]
+)
+def test_allauths_account_pages_keep_the_dashboard_around_them(customer_client, path, tab):
+    page = customer_client.get(f"/en/accounts/{path}").content.decode()
+    assert 'class="dash-nav"' in page  # the dashboard's navigation
+    assert 'href="/en/app/account/" class="dash-nav-link is-current"' in page
+    assert f'class="tab is-current" aria-current="page">{tab}</a>' in page
+    assert page.count("<h1") == 1 and "<h1>Account</h1>" in page
+
+
+def test_removing_an_email_address_looks_destructive(customer_client):
+    page = customer_client.get("/en/accounts/email/").content.decode()
+    remove = re.search(r'<button class="([^"]*)"[^>]*name="action_remove"', page)
+    assert remove and "button-danger-outline" in remove.group(1).split()

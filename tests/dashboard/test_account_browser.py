@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 
 from vivaseo_site.accounts.models import ScanConfiguration, User
@@ -63,3 +64,47 @@ def test_deleting_the_account_asks_for_the_password(live_server, site_tree, page
     page.click("text=Delete my account and data")
     page.wait_for_url(re.compile(r"/en/$"))
     assert not User.objects.filter(pk=user.pk).exists()
+
+
+def _background(page, selector: str) -> str:
+    return page.eval_on_selector(selector, "el => getComputedStyle(el).backgroundColor")
+
+
+def _colour(page, selector: str) -> str:
+    return page.eval_on_selector(selector, "el => getComputedStyle(el).color")
+
+
+DANGER = "rgb(180, 35, 24)"  # --danger in static/css/site.css
+
+
+def test_account_pages_keep_the_dashboard_and_destructive_buttons_look_it(
+    live_server, site_tree, page, make_user
+):
+    user = make_user(email="kim@example.com")
+    EmailAddress.objects.create(user=user, email="kim.old@example.com", verified=True)
+    base = live_server.url
+    log_in(page, base, user.email, user.raw_password)
+    for language in ("en", "nl"):
+        page.goto(f"{base}/{language}/accounts/email/")
+        assert page.locator(".dash-nav").is_visible()
+        assert page.locator(".tabs .tab.is-current").inner_text() in (
+            "Email address",
+            "E-mailadres",
+        )
+        remove = page.locator("button[name=action_remove]")
+        assert _colour(page, "button[name=action_remove]") == DANGER
+        assert _background(page, "button[name=action_primary]") != _background(
+            page, "button[name=action_remove]"
+        )
+        assert remove.is_visible()
+        shoot(page, f"account-email-{language}")
+    page.goto(f"{base}/en/accounts/password/change/")
+    assert page.locator(".dash-nav").is_visible()
+    shoot(page, "account-password-change")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{base}/en/accounts/email/")
+    shoot(page, "account-email-phone")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.goto(f"{base}/en/app/account/delete/")
+    assert _background(page, "button.button-danger") == DANGER
+    shoot(page, "account-delete")

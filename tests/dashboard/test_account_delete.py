@@ -3,26 +3,31 @@ in both languages and takes its address out of the email log (issue 8)."""
 
 import threading
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import psutil
 import pytest
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.db import connection
 from django.test import override_settings
+from django.utils import timezone
 
 from audits.models import PageResult, SEOReport, SEOScan, Website
 from audits.services.pdf import report_pdf_cache_key
-from audits.services.scans import scan_run
+from audits.services.scans import scan_run, scan_start
 from audits.tasks import render_report_pdf
 from tests.conftest import wait_for
 from tests.sites import Page, SiteServer, html
-from vivaseo_site.accounts.models import User
+from vivaseo_site.accounts.models import DELETED_ADDRESS_MEMORY, DeletedAddress, User
+from vivaseo_site.accounts.selectors import free_audits_for_new_account
+from vivaseo_site.accounts.services import user_delete
 from vivaseo_site.notifications.models import EmailLog
 
-from .factories import ReportFactory, ScanFactory
+from .factories import ReportFactory, ScanFactory, WebsiteFactory
 
 DELETE = "/en/app/account/delete/"
 
@@ -194,3 +199,68 @@ def test_deleting_the_account_stops_its_running_audit(customer, client):
         if child.pid not in children_before and child.status() != psutil.STATUS_ZOMBIE
     ]
     assert alive == [], "the forked crawl process outlived its audit"
+
+
+# --- Deleting and signing up again does not give new free audits (issue 10) -----------------
+
+
+def _sign_up(client, email: str) -> User:
+    passphrase = "another-long-passphrase-77"
+    response = client.post(
+        "/en/accounts/signup/", {"email": email, "password1": passphrase, "password2": passphrase}
+    )
+    assert response.status_code == 302, response.content.decode()
+    return User.objects.get(email__iexact=email)
+
+
+@pytest.mark.django_db
+def test_signing_up_again_after_deleting_keeps_the_free_audits_used(
+    customer_client, customer, site_tree
+):
+    WebsiteFactory(user=customer)
+    customer.free_usage = 2
+    customer.save()
+    # An audit still waiting when the account goes crawled nothing: it is given back first.
+    waiting = scan_start(user=customer, website=Website.objects.get(user=customer))
+    assert waiting.status == SEOScan.Status.PENDING
+    response = customer_client.post(DELETE, {"password": customer.raw_password})
+    assert response.status_code == 302 and not User.objects.filter(pk=customer.pk).exists()
+
+    remembered = DeletedAddress.objects.get()
+    assert remembered.free_usage == 2
+    assert customer.email not in remembered.email_digest  # a hash, not the address
+
+    customer_client.logout()
+    again = _sign_up(customer_client, "OWNER@example.com")
+    assert again.free_usage == 2
+    someone_else = _sign_up(customer_client, "someone.else@example.com")
+    assert someone_else.free_usage == 5
+
+
+@pytest.mark.django_db
+def test_a_deleted_address_is_forgotten_after_the_memory_period(customer, client, site_tree):
+    customer.free_usage = 0
+    customer.save()
+    user_delete(user=customer)
+    assert free_audits_for_new_account(email="owner@example.com") == 0
+    long_ago = timezone.now() - DELETED_ADDRESS_MEMORY - timedelta(days=1)
+    DeletedAddress.objects.update(deleted_at=long_ago)
+    assert _sign_up(client, "owner@example.com").free_usage == 5
+
+    # The next deletion prunes rows older than the period.
+    other = User.objects.create_user(email="other@example.com", password="x" * 12)
+    EmailAddress.objects.create(user=other, email=other.email, verified=True, primary=True)
+    user_delete(user=other)
+    assert DeletedAddress.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_unverified_address_does_not_carry_the_usage(customer, client, site_tree):
+    """Anyone can add someone else's address unverified; deleting must not spend that
+    person's free audits."""
+    EmailAddress.objects.create(user=customer, email="victim@example.com", verified=False)
+    customer.free_usage = 0
+    customer.save()
+    user_delete(user=customer)
+    assert _sign_up(client, "victim@example.com").free_usage == 5
+    assert free_audits_for_new_account(email="owner@example.com") == 0

@@ -66,10 +66,20 @@ def test_overview_recommendations_link_to_their_findings_and_pages(customer_clie
 
 
 def test_overview_explains_an_audit_stopped_by_the_page_limit(customer_client, shop, run_audit):
+    whole = run_audit(shop)
     scan = run_audit(shop, max_pages=3)
-    assert scan.finished_because == "max_pages"
+    # The limit is exact (a redirect and its target are two pages), and what the crawl found
+    # beyond it is counted: with the pages it did crawl, every URL of the whole site.
+    assert scan.finished_because == "max_pages" and scan.pages_crawled == 3
+    left = scan.report.site["urls_not_crawled"]
+    assert left == whole.pages_crawled - 3
+    assert whole.report.site["urls_not_crawled"] == 0
     page = html_of(customer_client.get(f"/en/app/audits/{scan.pk}/"))
-    assert "The audit stopped at the 3-page limit." in page
+    assert (
+        f"The audit stopped at the 3-page limit: {left} more URLs were found but not checked."
+        in text_of(page)
+    )
+    assert f"{left} more URLs found but not crawled" in text_of(page)
     assert "callout-warning" in page
 
 
@@ -84,6 +94,16 @@ def test_findings_are_grouped_by_check_with_why_and_how_to_fix(customer_client, 
         assert escape(check.text("failure_title", "en")) in block
         assert escape(check.text("why", "en")) in block
         assert f"badge-{check.severity}" in block
+    # A 404 page is not judged on what it says: /missing (the server's 404 page, which has no
+    # meta description) is not one of the pages "without a meta description"; /about is.
+    assert path_of(audited, "/missing").status_code == 404
+    description = page[page.index('id="check-meta-description"') :]
+    assert re.search(r"\b1 page\b", text_of(description[: description.index("</summary>")]))
+    assert set(
+        Finding.objects.filter(scan=audited, check_id="meta-description").values_list(
+            "page__url", flat=True
+        )
+    ) == {audited.url.rstrip("/") + "/about"}
     image_alt = page[page.index('id="check-image-alt"') :]
     assert "4 pages" in image_alt[: image_alt.index("</summary>")]
     assert f"/en/app/audits/{audited.pk}/pages/?check=image-alt" in image_alt

@@ -1,8 +1,15 @@
 """One audit's page: live progress, cancel, failure and retry, headline results."""
 
+import re
+import threading
+
 import pytest
+from django.db import connection
 
 from audits.models import SEOScan
+from audits.services.scans import scan_cancel, scan_run, scan_start
+from tests.conftest import wait_for
+from tests.sites import Page, SiteServer, html
 
 from .factories import ReportFactory, ScanFactory, WebsiteFactory
 
@@ -128,3 +135,76 @@ def test_scan_page_links_to_support_about_this_audit(customer_client, customer):
     scan = ScanFactory(website=WebsiteFactory(user=customer))
     page = customer_client.get(f"/en/app/audits/{scan.pk}/").content.decode()
     assert f'href="/en/app/support/new/?scan={scan.pk}"' in page
+
+
+# --- Cancelling gives back an audit that crawled nothing (issue 10) ---------------------------
+
+
+def _started_audit(user, url: str = "https://example.com/", **crawl_options) -> SEOScan:
+    """An audit started as the dashboard starts one: a free audit is spent on the way."""
+    website = WebsiteFactory(user=user, url=url)
+    scan = scan_start(user=user, website=website, crawl_options=crawl_options)
+    user.refresh_from_db()
+    assert user.free_usage == 4
+    return scan
+
+
+def _cancel_when(scan: SEOScan, user, *, status: str = "", pages_stored: int = 0) -> None:
+    """The customer presses Cancel (from a web request, in a thread of its own) once the
+    audit has reached ``status`` or stored ``pages_stored`` pages."""
+
+    def reached() -> bool:
+        current = SEOScan.objects.filter(pk=scan.pk)
+        if status:
+            current = current.filter(status=status)
+        return current.exists() and scan.pages.count() >= pages_stored
+
+    def press_cancel():
+        try:
+            wait_for(reached, timeout=60, interval=0.05)
+            scan_cancel(scan=scan, user=user)
+        finally:
+            connection.close()
+
+    threading.Thread(target=press_cancel, daemon=True).start()
+
+
+def test_cancelling_a_waiting_audit_gives_its_free_audit_back(customer_client, customer):
+    scan = _started_audit(customer)
+    for _click in range(2):  # a second click (or a second tab) gives nothing more back
+        customer_client.post(f"/en/app/audits/{scan.pk}/cancel/")
+    scan.refresh_from_db()
+    customer.refresh_from_db()
+    assert scan.status == SEOScan.Status.CANCELLED
+    assert customer.free_usage == 5
+    page = customer_client.get("/en/app/").content.decode()
+    assert re.search(
+        r'<span class="stat-value">5</span>\s*<span class="stat-label">free audits', page
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_audit_cancelled_before_its_first_page_gives_its_free_audit_back(customer):
+    # The home page takes longer than the customer's patience and then times out: the crawl
+    # stops with nothing but that timeout to show.
+    with SiteServer({"/": Page(html("Slow home"), delay=8)}) as server:
+        scan = _started_audit(customer, server.url + "/", request_timeout_seconds=2)
+        _cancel_when(scan, customer, status=SEOScan.Status.PROCESSING)
+        scan = scan_run(scan_id=scan.pk)
+    assert scan.status == SEOScan.Status.CANCELLED
+    assert not scan.pages.filter(status_code__isnull=False).exists()
+    customer.refresh_from_db()
+    assert customer.free_usage == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_audit_cancelled_after_some_pages_is_spent(customer):
+    pages = {"/": Page(html("Home", body="".join(f'<a href="/p{i}">p</a>' for i in range(60))))}
+    pages |= {f"/p{i}": Page(html(f"Slow {i}"), delay=0.3) for i in range(60)}
+    with SiteServer(pages) as server:
+        scan = _started_audit(customer, server.url + "/", concurrency=2)  # 9 s in all
+        _cancel_when(scan, customer, pages_stored=2)
+        scan = scan_run(scan_id=scan.pk)
+    assert scan.status == SEOScan.Status.CANCELLED and scan.pages_crawled >= 1
+    customer.refresh_from_db()
+    assert customer.free_usage == 4  # the customer has a partial crawl: that was an audit

@@ -1,15 +1,20 @@
 """Websites: the services behind the dashboard pages, and the pages themselves."""
 
 import contextlib
+import importlib
 import threading
 import time
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from audits.dns_resolver import nameserver_parse
+from audits.engine.safety import ALLOW_NETWORKS_ENV
+from audits.forms import WebsiteAddForm
 from audits.models import SEOScan, Website
+from audits.services.scans import scan_run
 from audits.services.websites import (
     website_address_check,
     website_create,
@@ -133,6 +138,9 @@ def test_add_website_page_answers_by_the_dns_deadline_when_dns_never_answers(
 ):
     dns_server(silent=True)
     settings.VIVASEO_DNS_TIMEOUT = 1.0
+    # The first request of a test run imports the URLconfs and views (over a second on a
+    # busy machine): that is not what this test times.
+    customer_client.get("/en/app/websites/add/")
     started = time.monotonic()
     response = customer_client.post("/en/app/websites/add/", {"url": "https://slow.example/"})
     assert time.monotonic() - started < 3.0
@@ -361,3 +369,238 @@ def test_deleting_a_website_deletes_its_pdf_files(customer, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         website_delete(website=report.scan.website)
     assert not default_storage.exists(name)
+
+
+# --- Input that is accepted must work (issue 10) ------------------------------------------------
+
+
+def _add_through_the_form(user, **data) -> Website:
+    """What the add-website page does: the form, then the service with what the form kept."""
+    form = WebsiteAddForm(data)
+    assert form.is_valid(), form.errors
+    return website_create(user=user, **form.cleaned_data).website
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "http://2130706433:{port}/",  # 127.0.0.1 as one decimal number
+        "HTTP://127.0.0.1:{port}",  # upper case, no path
+        "  http://127.0.0.1:{port}/./  ",  # spaces and a dot segment
+    ],
+)
+def test_an_address_the_add_form_accepts_is_one_the_audit_crawls(customer, shop, typed):
+    port = shop.url.rsplit(":", 1)[1]
+    website = _add_through_the_form(customer, url=typed.format(port=port))
+    assert website.url == f"http://127.0.0.1:{port}/"
+    scan = scan_run(scan_id=website.scans.get().pk)
+    assert scan.status == SEOScan.Status.COMPLETED, scan.error_message
+    assert scan.url == website.url
+    assert scan.pages_crawled > 1
+
+
+def test_loopback_is_refused_by_the_form_and_the_crawler_without_the_operators_allowance(
+    customer, shop, monkeypatch
+):
+    # Production settings allow no network; test settings allow 127.0.0.0/8 for test sites.
+    monkeypatch.delenv(ALLOW_NETWORKS_ENV)
+    port = shop.url.rsplit(":", 1)[1]
+    with pytest.raises(ValidationError) as error:
+        _add_through_the_form(customer, url=f"http://2130706433:{port}/")
+    assert error.value.code == "unsafe_address"
+    assert error.value.messages[0] == (
+        "127.0.0.1 is not a public internet address. VivaSEO only audits public websites."
+    )
+    assert not Website.objects.exists()
+    # A website stored before (or a changed setting) does not get past the crawler either.
+    website = WebsiteFactory(user=customer, url=f"http://127.0.0.1:{port}/")
+    scan = scan_run(scan_id=website_scan_start(user=customer, website=website).pk)
+    assert scan.status == SEOScan.Status.FAILED
+    assert "127.0.0.1 is a loopback address" in scan.error_message, scan.error_message
+    assert not scan.pages.filter(status_code__isnull=False).exists()  # nothing was fetched
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "http://user:s3cret-pw@example.com/",
+        "https://admin@example.com/",
+        "user:s3cret-pw@example.com",
+    ],
+)
+def test_an_address_with_a_user_name_or_password_is_refused_and_nothing_is_stored(
+    customer, typed, no_address_check
+):
+    form = WebsiteAddForm({"url": typed})
+    assert not form.is_valid()
+    assert form.errors.as_data()["url"][0].code == "credentials"
+    message = form.errors["url"][0]
+    assert "Remove the user name and password" in message and "s3cret" not in message
+    with pytest.raises(ValidationError) as error:
+        website_create(user=customer, url=typed)  # the service checks it too
+    assert error.value.code == "credentials"
+    assert not Website.objects.exists() and not SEOScan.objects.exists()
+
+
+def test_add_website_page_refuses_a_password_in_the_address(customer_client, no_address_check):
+    response = customer_client.post(
+        "/en/app/websites/add/", {"url": "http://user:s3cret-pw@example.com/"}
+    )
+    assert response.status_code == 200
+    assert "Remove the user name and password from the address" in response.content.decode()
+    assert not Website.objects.exists()
+
+
+def test_stored_passwords_are_removed_from_website_and_audit_addresses(customer, intruder):
+    migration = importlib.import_module("audits.migrations.0008_website_urls_without_passwords")
+    with_password = WebsiteFactory(user=customer, url="http://user:pw@shop.example/")
+    scan = ScanFactory(website=with_password, url="http://user:pw@shop.example/")
+    WebsiteFactory(user=intruder, url="http://blog.example/")
+    taken = WebsiteFactory(user=intruder, url="http://u:pw@blog.example/")
+    at_in_path = WebsiteFactory(user=customer, url="https://example.com/@team")
+    migration.passwords_remove(django_apps, None)
+    assert Website.objects.get(pk=with_password.pk).url == "http://shop.example/"
+    assert SEOScan.objects.get(pk=scan.pk).url == "http://shop.example/"
+    assert Website.objects.get(pk=taken.pk).url == "http://u@blog.example/"
+    assert Website.objects.get(pk=at_in_path.pk).url == "https://example.com/@team"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "http://example.com/",
+        "HTTP://Example.COM/index.html",
+        "http://example.com:80/shop/?page=2",
+        "example.com:443",  # no scheme means https, whose default port is 443
+    ],
+)
+def test_the_same_scheme_host_and_port_is_the_same_website(customer, typed, no_address_check):
+    website_create(user=customer, url="http://example.com/")
+    website_create(user=customer, url="https://example.com/")
+    with pytest.raises(ValidationError) as error:
+        website_create(user=customer, url=typed)
+    assert error.value.code == "duplicate"
+    assert Website.objects.filter(user=customer).count() == 2
+
+
+def test_a_duplicate_at_another_start_page_names_the_website_it_belongs_to(
+    customer, no_address_check
+):
+    website_create(user=customer, url="http://example.com/", name="Shop")
+    with pytest.raises(ValidationError) as error:
+        website_create(user=customer, url="HTTP://example.com/index.html")
+    assert error.value.messages[0] == (
+        "http://example.com/index.html belongs to a website you already added: Shop "
+        "(http://example.com/). One website is one address: the same scheme, host and port."
+    )
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "https://example.com/",  # another scheme
+        "http://www.example.com/",  # another host
+        "http://shop.example.com/",
+        "http://example.com:8080/",  # another port
+        "http://example.co/",  # a host the first one starts with
+    ],
+)
+def test_another_scheme_host_or_port_is_another_website(customer, other, no_address_check):
+    website_create(user=customer, url="http://example.com/")
+    assert website_create(user=customer, url=other).website.url == other
+
+
+def test_unicode_domains_are_shown_as_typed(customer, dns_server):
+    dns_server({"xn--bcher-kva.example": ["10.0.0.5"]})
+    with pytest.raises(ValidationError) as error:
+        website_create(user=customer, url="https://Bücher.example/")
+    assert error.value.messages[0].startswith("bücher.example leads to 10.0.0.5, which is not")
+    with pytest.raises(ValidationError) as error:
+        website_create(user=customer, url="https://bücher-nirgends.example/")
+    assert error.value.code == "not_found"
+    assert "bücher-nirgends.example does not exist" in error.value.messages[0]
+    assert "xn--" not in error.value.messages[0]
+
+
+def test_a_unicode_website_is_named_and_refused_as_a_duplicate_as_typed(customer, no_address_check):
+    website = website_create(user=customer, url="https://bücher.example/").website
+    assert website.url == "https://xn--bcher-kva.example/"  # what DNS and the crawler use
+    assert website.name == "bücher.example"
+    with pytest.raises(ValidationError) as error:
+        website_create(user=customer, url="https://BÜCHER.example")
+    assert error.value.messages[0] == "https://bücher.example/ is already in your websites."
+
+
+@pytest.mark.parametrize(
+    ("typed", "address"),
+    [
+        ("http://169.254.169.254/latest/", "169.254.169.254"),
+        ("http://10.0.0.5/", "10.0.0.5"),
+        ("http://[fd00:ec2::254]/", "fd00:ec2::254"),
+    ],
+)
+def test_a_literal_ip_is_refused_without_talking_of_where_it_leads(customer, typed, address):
+    with pytest.raises(ValidationError) as error:
+        website_create(user=customer, url=typed)
+    assert error.value.code == "unsafe_address"
+    assert error.value.messages[0] == (
+        f"{address} is not a public internet address. VivaSEO only audits public websites."
+    )
+
+
+# --- The first audit can be configured (issue 10) ---------------------------------------------
+
+
+def test_add_website_page_offers_the_page_limit_and_rendering_with_todays_defaults(
+    customer_client,
+):
+    page = customer_client.get("/en/app/websites/add/").content.decode()
+    assert "First audit" in page
+    assert '<option value="200" selected>200</option>' in page
+    for choice in (10, 25, 50, 100):
+        assert f'<option value="{choice}">{choice}</option>' in page
+    assert 'name="render_js"' in page and 'name="render_js" checked' not in page
+
+
+def test_the_first_audit_uses_the_page_limit_and_rendering_chosen_when_adding(
+    customer_client, no_address_check
+):
+    response = customer_client.post(
+        "/en/app/websites/add/", {"url": "example.org", "max_pages": "25", "render_js": "on"}
+    )
+    scan = SEOScan.objects.get()
+    assert response["Location"] == f"/en/app/audits/{scan.pk}/"
+    assert (scan.max_pages, scan.render_js, scan.scan_type) == (25, True, "initial")
+
+
+def test_the_first_audit_stays_within_the_page_limits_offered(customer_client, no_address_check):
+    response = customer_client.post(
+        "/en/app/websites/add/", {"url": "example.org", "max_pages": "5000"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Website.objects.exists()
+
+
+def test_a_website_added_without_audit_settings_gets_todays_defaults(customer, no_address_check):
+    scan = website_create(user=customer, url="example.org").scan
+    assert (scan.max_pages, scan.render_js) == (200, False)
+    assert website_create(user=customer, url="example.net", max_pages=10_000).scan.max_pages == 200
+
+
+def test_add_website_page_speaks_dutch_about_passwords_and_the_first_audit(client, make_user):
+    user = make_user(email="nl@example.com", preferred_language="nl")
+    client.force_login(user)
+    assert "Eerste audit" in client.get("/nl/app/websites/add/").content.decode()
+    response = client.post("/nl/app/websites/add/", {"url": "http://jan:geheim@example.com/"})
+    page = response.content.decode()
+    assert "Haal de gebruikersnaam en het wachtwoord uit het adres" in page
+    assert not Website.objects.exists()
+
+
+def test_the_admins_website_form_refuses_a_password_in_the_address_too(customer):
+    website = WebsiteFactory.build(user=customer, url="https://user:s3cret-pw@example.com/")
+    with pytest.raises(ValidationError) as error:
+        website.full_clean()  # what the admin's model form runs
+    assert "Remove the user name and password" in error.value.message_dict["url"][0]
+    WebsiteFactory.build(user=customer, url="https://example.com/").full_clean()

@@ -24,6 +24,7 @@ from django.db import connection
 from django_celery_beat.models import PeriodicTask
 from wagtail.models import Site
 
+from audits.models import Finding, Website
 from cms.models import HomePage
 from vivaseo_site.accounts.models import User
 from vivaseo_site.accounts.services import DEMO_ACCOUNTS
@@ -108,6 +109,63 @@ def test_demo_command_creates_the_demo_accounts_under_dev_settings(transactional
     assert "staff     staff@vivaseo.local  /  demo-staff-2026" in result.stdout
     assert set(User.objects.values_list("email", flat=True)) == {a.email for a in DEMO_ACCOUNTS}
     assert User.objects.get(email="staff@vivaseo.local").is_superuser
+
+
+@pytest.fixture
+def demo_site():
+    """scripts/demo_site/serve.py on 127.0.0.2, as scripts/start.sh starts it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.2", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "scripts/demo_site/serve.py", "--port", str(port)]
+    server = subprocess.Popen(command, cwd=BASE_DIR, stdout=subprocess.DEVNULL)
+    yield f"http://127.0.0.2:{port}/"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_demo_command_audits_the_demo_site_before_and_after_with_the_engine(
+    transactional_db, demo_site
+):
+    env = _dev_environment() | {"VIVASEO_CRAWL_ALLOW_NETWORKS": "127.0.0.2/32"}
+    result = _manage("bootstrap_demo", "--site-url", demo_site, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"Demo website {demo_site} audited 2 times" in result.stdout
+
+    website = Website.objects.get(user__email="demo@vivaseo.local")
+    older, newer = website.scans.order_by("created")
+    assert (older.status, newer.status) == ("completed", "completed")
+    assert older.pages_crawled >= 20 and newer.pages_crawled >= 20
+    # What the bakery fixed between its two versions (scripts/demo_site/before, after).
+    missing_descriptions = Finding.objects.filter(check_id="meta-description")
+    assert missing_descriptions.filter(scan=older).count() == 4
+    assert missing_descriptions.filter(scan=newer).count() == 1  # a new post forgot one
+    assert not Finding.objects.filter(scan=newer, check_id="sitemap-missing").exists()
+    assert older.report.overall_score < newer.report.overall_score
+    for scan in (older, newer):
+        with scan.report.pdf_file.open("rb") as pdf:
+            assert pdf.read(4) == b"%PDF"
+    # The site is left showing its current version.
+    assert _get(demo_site + "sitemap.xml")[0] == 200
+
+    result = _manage("bootstrap_demo", "--site-url", demo_site, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "audited" not in result.stdout
+    assert list(website.scans.order_by("created")) == [older, newer]
+
+
+def test_demo_command_says_what_to_allow_when_the_crawler_may_not_reach_the_demo_site(
+    transactional_db, demo_site
+):
+    env = _dev_environment() | {"VIVASEO_CRAWL_ALLOW_NETWORKS": ""}
+    result = _manage("bootstrap_demo", "--site-url", demo_site, env=env)
+    # Said loudly, but start.sh goes on: the demo accounts work without their website.
+    assert result.returncode == 0, result.stdout + result.stderr
+    refusal = result.stderr[result.stderr.index("The demo website was not audited.") :]
+    assert "127.0.0.2" in refusal and "not a public internet address" in refusal
+    assert "VIVASEO_CRAWL_ALLOW_NETWORKS" in refusal
+    assert not Website.objects.exists()
+    assert User.objects.filter(email="demo@vivaseo.local").exists()
 
 
 def test_deploy_command_locks_out_demo_accounts_an_older_deploy_created(transactional_db, client):

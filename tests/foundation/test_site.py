@@ -23,7 +23,7 @@ def test_root_redirects_by_browser_language(client, site_tree, accept_language, 
 
 @pytest.mark.parametrize(
     ("prefix", "phrase"),
-    [("en", "Find what keeps your website"), ("nl", "Ontdek wat uw website")],
+    [("en", "Find what keeps your website"), ("nl", "Ontdek wat je website")],
 )
 def test_home_page_renders_in_its_language(client, site_tree, prefix, phrase):
     response = client.get(f"/{prefix}/")

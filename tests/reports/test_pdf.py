@@ -168,6 +168,20 @@ def test_render_task_without_report_does_nothing(make_scan):
     assert render_report_pdf(987654, "en") == "no-report"
 
 
+def test_an_audit_deleted_while_its_pdf_renders_ends_the_task_quietly(full_audit, monkeypatch):
+    """The customer deletes the audit (or the account) while the worker renders its PDF."""
+    render = pdf.report_pdf_render
+
+    def render_then_delete(**kwargs):
+        content = render(**kwargs)
+        full_audit.delete()
+        return content
+
+    monkeypatch.setattr(pdf, "report_pdf_render", render_then_delete)
+    assert render_report_pdf(full_audit.pk, "en") == "no-report"
+    assert not SEOReport.objects.exists()
+
+
 def test_report_pdf_bytes_serves_the_stored_file(full_audit, monkeypatch):
     pdf.report_pdf_store(scan=full_audit, language="en")
     monkeypatch.setattr(pdf, "report_pdf_render", lambda **kwargs: pytest.fail("rendered"))
@@ -209,7 +223,8 @@ def test_report_html_query_count_does_not_grow_with_the_audit(
     scan = make_scan(pages=paths, findings=findings, score=50, summary={"pages": size})
     scan = type(scan).objects.get(pk=scan.pk)  # nothing cached on the instance
 
-    with django_assert_max_num_queries(7):
+    # One more than before for the site facts counted over the pages (site_page_facts).
+    with django_assert_max_num_queries(8):
         html = pdf.report_pdf_html(scan=scan, language="en")
 
     assert f"{SITE}/p{size - 1}" in html

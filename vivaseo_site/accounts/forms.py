@@ -21,8 +21,16 @@ def timezone_choices() -> list[tuple[str, str]]:
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=User._meta.get_field("first_name").max_length,
+        required=False,
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=User._meta.get_field("last_name").max_length,
+        required=False,
+    )
     preferred_language = forms.ChoiceField(
         label=_("Language"),
         choices=User.Language.choices,

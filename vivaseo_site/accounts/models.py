@@ -1,8 +1,10 @@
 import uuid
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from vivaseo_site.core.models import TimeStampedModel
@@ -132,3 +134,36 @@ class ScanConfiguration(TimeStampedModel):
     @property
     def notification_email_pending(self) -> bool:
         return bool(self.notification_email) and not self.notification_email_confirmed
+
+
+# How long a deleted account's free-audit usage is remembered. Free audits do not renew
+# today, so this is the period a fresh start would have to wait; after it the row is pruned.
+DELETED_ADDRESS_MEMORY = timedelta(days=365)
+
+
+def email_digest(email: str) -> str:
+    """A keyed hash of an address: equal for the same address however it is capitalised, and
+    no use for finding out which address it was (a plain SHA-256 of an address can be guessed
+    from a list of addresses). Keyed with SECRET_KEY: rotating it forgets every row, and a new
+    account then starts with the usual free audits."""
+    normalized = email.strip().lower()
+    return salted_hmac(
+        "vivaseo.accounts.deleted-address", normalized, algorithm="sha256"
+    ).hexdigest()
+
+
+class DeletedAddress(models.Model):
+    """What a deleted account had left of its free audits, under the hash of each address it
+    had verified: deleting an account and signing up again with the same address does not
+    give a new set of free audits. Only the hash is kept, never the address."""
+
+    email_digest = models.CharField(_("address hash"), max_length=64, unique=True)
+    free_usage = models.PositiveIntegerField(_("free audits left"))
+    deleted_at = models.DateTimeField(_("deleted"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("deleted address")
+        verbose_name_plural = _("deleted addresses")
+
+    def __str__(self):
+        return self.email_digest[:12]

@@ -1,8 +1,9 @@
 """Reads for accounts."""
 
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
-from .models import ScanConfiguration, User
+from .models import DELETED_ADDRESS_MEMORY, DeletedAddress, ScanConfiguration, User, email_digest
 
 
 def verified_account_email(*, user: User) -> str | None:
@@ -31,3 +32,18 @@ def audit_email_recipient(*, user: User) -> str | None:
         if configuration.notification_email_confirmed:
             return configuration.notification_email
     return verified_account_email(user=user)
+
+
+def free_audits_for_new_account(*, email: str) -> int:
+    """The free audits an account made for ``email`` starts with: the usual number, or what a
+    deleted account with that address had left if it was deleted within the memory period."""
+    usual = User._meta.get_field("free_usage").get_default()
+    remembered = (
+        DeletedAddress.objects.filter(
+            email_digest=email_digest(email),
+            deleted_at__gte=timezone.now() - DELETED_ADDRESS_MEMORY,
+        )
+        .values_list("free_usage", flat=True)
+        .first()
+    )
+    return usual if remembered is None else min(usual, remembered)

@@ -19,8 +19,12 @@ from vivaseo_site.core.links import absolute_url
 from vivaseo_site.notifications.models import EmailLog
 from vivaseo_site.notifications.services import email_send
 
-from .models import ScanConfiguration, User
-from .selectors import user_owns_verified_email, verified_account_email
+from .models import DELETED_ADDRESS_MEMORY, DeletedAddress, ScanConfiguration, User, email_digest
+from .selectors import (
+    free_audits_for_new_account,
+    user_owns_verified_email,
+    verified_account_email,
+)
 
 
 def scan_configuration_ensure(*, user: User) -> ScanConfiguration:
@@ -48,6 +52,7 @@ def user_create(
         preferred_language=preferred_language,
         is_staff=is_staff,
         is_superuser=is_superuser,
+        free_usage=free_audits_for_new_account(email=email),
     )
     scan_configuration_ensure(user=user)
     return user
@@ -401,6 +406,8 @@ def user_delete(*, user: User) -> None:
         if scan.status in SEOScan.ACTIVE_STATUSES:
             scan_cancel(scan=scan, user=user)
     report_pdfs_delete_on_commit(reports=SEOReport.objects.filter(scan__user=user))
+    # After the cancels above: an audit cancelled before it crawled gave its free audit back.
+    deleted_addresses_remember(user=user)
     addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
     configuration = ScanConfiguration.objects.filter(user=user).first()
     if configuration is not None:
@@ -411,3 +418,45 @@ def user_delete(*, user: User) -> None:
     # The subject names the customer's website or ticket: it goes with the address.
     EmailLog.objects.filter(sent_to_user).update(user=None, to_email="", subject="")
     user.delete()
+
+
+def deleted_addresses_remember(*, user: User) -> None:
+    """Keep the hash of each address the account verified with the free audits it has left,
+    for DELETED_ADDRESS_MEMORY; older rows go. Unverified addresses are left out: anyone can
+    type someone else's address, and must not spend that person's free audits by deleting."""
+    now = timezone.now()
+    DeletedAddress.objects.filter(deleted_at__lt=now - DELETED_ADDRESS_MEMORY).delete()
+    free_usage = User.objects.values_list("free_usage", flat=True).get(pk=user.pk)
+    verified = user.emailaddress_set.filter(verified=True).values_list("email", flat=True)
+    for digest in {email_digest(address) for address in verified}:
+        DeletedAddress.objects.update_or_create(
+            email_digest=digest, defaults={"free_usage": free_usage, "deleted_at": now}
+        )
+
+
+def email_verification_resend(*, request, email: str) -> bool:
+    """Send the confirmation link again when an active account waits for ``email`` to be
+    confirmed ("Send the email again" on allauth's check-your-inbox page).
+
+    allauth's own limit for these emails applies (ACCOUNT_RATE_LIMITS "confirm_email", per
+    address). True when an email went out: for tests and logs only, since the page says the
+    same either way and so cannot tell anyone which addresses have an account.
+    """
+    # Where it is used, like demo_users_ensure's: the only functions here that touch allauth.
+    from allauth.account.models import EmailAddress
+    from allauth.core import ratelimit
+
+    address = (
+        EmailAddress.objects.filter(email__iexact=email.strip(), verified=False)
+        .filter(user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if address is None:
+        return False
+    if not ratelimit.consume(request, action="confirm_email", key=address.email.lower()):
+        return False
+    # Until one of its addresses is confirmed, the account is still signing up.
+    signing_up = not EmailAddress.objects.filter(user=address.user, verified=True).exists()
+    address.send_confirmation(request, signup=signing_up)
+    return True

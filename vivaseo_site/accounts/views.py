@@ -193,3 +193,23 @@ def account_delete(request):
         "dashboard/account/delete.html",
         {"form": form, "nav": "account", "account_tab": "delete"},
     )
+
+
+def email_verification_resend(request):
+    """The "Send the email again" form of allauth's check-your-inbox page, signed in or not.
+
+    The answer is the same whether or not the address has an account, and each try counts
+    against allauth's signup limit per IP address (the button is part of signing up).
+    """
+    if refused := post_only(request):
+        return refused
+    if ratelimit.consume(request, action="signup"):
+        services.email_verification_resend(request=request, email=request.POST.get("email", ""))
+    messages.info(
+        request,
+        _(
+            "If this address is waiting to be confirmed, a new link is on its way. It can take "
+            "a few minutes; check your spam folder too."
+        ),
+    )
+    return redirect("account_email_verification_sent")

@@ -214,6 +214,9 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# One readable date format per language (2 December 2026 / 2 december 2026, 24-hour time).
+# https://docs.djangoproject.com/en/6.0/ref/settings/#format-module-path
+FORMAT_MODULE_PATH = ["vivaseo_site.formats"]
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = True
@@ -243,6 +246,9 @@ STORAGES = {
 # --- Email ------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="VivaSEO <noreply@vivaseo.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people write to us: the contact link on the "check your inbox" page and in the emails
+# about signing in (support tickets in the dashboard need an account).
+VIVASEO_SUPPORT_EMAIL = env.str("VIVASEO_SUPPORT_EMAIL", default="support@vivaseo.local")
 RESEND_API_KEY = env.str("RESEND_API_KEY", default="")
 if RESEND_API_KEY:
     # https://anymail.dev/en/stable/esps/resend/

@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from audits.selectors.websites import scans_for_user
 
-from .models import SupportTicket
+from .models import MESSAGE_MAX_LENGTH, SupportTicket
 
 
 class TicketForm(forms.Form):
-    subject = forms.CharField(label=_("Subject"), max_length=200)
+    subject = forms.CharField(
+        label=_("Subject"), max_length=SupportTicket._meta.get_field("subject").max_length
+    )
     category = forms.ChoiceField(
         label=_("Category"),
         choices=SupportTicket.Category.choices,
@@ -23,6 +25,7 @@ class TicketForm(forms.Form):
     )
     message = forms.CharField(
         label=_("Message"),
+        max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 7}),
         help_text=_("What happened, and what did you expect? Links help."),
     )
@@ -40,4 +43,8 @@ class TicketForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    message = forms.CharField(label=_("Your reply"), widget=forms.Textarea(attrs={"rows": 5}))
+    message = forms.CharField(
+        label=_("Your reply"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

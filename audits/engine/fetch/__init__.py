@@ -8,7 +8,9 @@ Two fetchers return the same result shape:
   hop is vetted for SSRF and recorded with its status code.
 * :class:`BrowserFetcher` (for "render JavaScript", :mod:`.browser`) drives Debian's Chromium
   through crawl4ai's ``AsyncPlaywrightCrawlerStrategy`` over CDP, with every browser request
-  going through :class:`~audits.engine.safety.VettingProxy`.
+  going through :class:`~audits.engine.safety.VettingProxy`. It renders in a pool of reused
+  tabs and judges a page by its document: what the document loads gets the bounded wait of
+  :mod:`.render`, and what never came is counted, not turned into a timeout.
 
 :mod:`.results` holds the result shape and its error codes; :mod:`.errors` is the one table
 from a failure to its code and explanation. crawl4ai is imported lazily (it takes seconds and

@@ -1,5 +1,6 @@
-"""The browser fetcher: Debian's Chromium (set up by :mod:`audits.engine.browser_env`) driven
-through crawl4ai's ``AsyncPlaywrightCrawlerStrategy`` over CDP, every request going through
+"""The browser fetcher: Debian's Chromium (set up by :mod:`audits.engine.browser_env`) connected
+through crawl4ai's ``AsyncPlaywrightCrawlerStrategy`` over CDP, pages rendered in a pool of
+reused tabs with the bounded waits of :mod:`.render`, every request going through
 :class:`~audits.engine.safety.VettingProxy`."""
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import weakref
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,10 +30,16 @@ from audits.engine.browser_env import (
     memory_limited_command,
     sandbox_enabled,
 )
-from audits.engine.safety import UnsafeAddressError, VettingProxy, resolve_and_vet
+from audits.engine.safety import (
+    UnsafeAddressError,
+    VettingProxy,
+    normalize_host,
+    resolve_and_vet,
+)
 
 from .crawl4ai_env import prepare_crawl4ai_env
 from .errors import Failure, dns_detail, explain_browser_failure
+from .render import SETTLE_CAP_SECONDS, Navigation, PageWatch, request_host
 from .results import (
     DEFAULT_USER_AGENT,
     REDIRECT_STATUSES,
@@ -48,6 +55,8 @@ from .results import (
 )
 
 CHROMIUM_PATH_ENV = "VIVASEO_CHROMIUM_PATH"
+# On top of the document's timeout and the wait for sub-resources: reading the DOM and facts.
+RENDER_MARGIN_SECONDS = 10.0
 DEFAULT_CHROMIUM_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
 
 
@@ -126,19 +135,54 @@ def _cleanup_chromium(process: subprocess.Popen[bytes] | None, work_dir: str | N
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-@dataclass(slots=True)
-class _Navigation:
-    """What the Playwright hooks saw of one main-document navigation."""
+class _CuttingProxy(VettingProxy):
+    """The vetting proxy, able to cut off a host that stalls pages.
 
-    urls: list[str] = field(default_factory=list)
-    responses: list[tuple[str, int]] = field(default_factory=list)
-    status: int | None = None
-    final_url: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    chain: list[RedirectHop] = field(default_factory=list)
-    ttfb_ms: int | None = None
-    bytes_downloaded: int = 0
-    tls: TlsInfo | None = None
+    A tracker or CDN that never answers holds every page that loads it until Chromium gives
+    up (minutes). Once one page has waited :data:`~.render.STALL_SECONDS` for it, its open
+    connections are closed (Chromium sees the request fail, and a script it blocked on lets
+    the parser go on) and later requests to it are refused at once, for the rest of the crawl.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._cut: set[str] = set()
+        self._open: dict[str, weakref.WeakSet[asyncio.StreamWriter]] = {}
+
+    # Hosts remembered (cut off, or with connections open): a page can name millions.
+    HOSTS_KEPT = 1024
+
+    def cut(self, host: str) -> None:
+        host = normalize_host(host)
+        if len(self._cut) < self.HOSTS_KEPT:
+            self._cut.add(host)
+        for writer in list(self._open.pop(host, ())):
+            writer.close()
+
+    async def _handle_client(
+        self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
+        # close() cancels the exchanges still open (a request to a host that never answers).
+        # Python 3.12.1's asyncio.start_server then logs each cancelled handler as an
+        # "Exception in callback ... CancelledError" traceback: the done-callback in
+        # asyncio/streams.py (StreamReaderProtocol.connection_made) calls task.exception()
+        # without checking task.cancelled(), one source of the tracebacks rendered audits left
+        # in the worker's log. A cancelled exchange is the expected end: it ends quietly.
+        with contextlib.suppress(asyncio.CancelledError):
+            await super()._handle_client(client_reader, client_writer)
+
+    async def _open_upstream(
+        self, host: str, port: int
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        key = normalize_host(host)
+        if key in self._cut:
+            return None
+        upstream = await super()._open_upstream(host, port)
+        if upstream is not None:
+            if len(self._open) >= self.HOSTS_KEPT:
+                self._open = {name: open_ for name, open_ in self._open.items() if open_}
+            self._open.setdefault(key, weakref.WeakSet()).add(upstream[1])
+        return upstream
 
 
 class BrowserFetcher:
@@ -146,16 +190,24 @@ class BrowserFetcher:
 
     Starts Debian's Chromium with its own temporary profile and ``HOME``, an allow-listed
     environment, a memory limit per process and its sandbox where the kernel allows it (see
-    :mod:`audits.engine.browser_env`), on a free DevTools port, with :class:`VettingProxy` as
-    its only way out, and connects crawl4ai's
-    ``AsyncPlaywrightCrawlerStrategy`` to it over CDP (``create_isolated_context``).
+    :mod:`audits.engine.browser_env`), on a free DevTools port, with the vetting proxy as its
+    only way out, and connects crawl4ai's ``AsyncPlaywrightCrawlerStrategy`` to it over CDP
+    (``create_isolated_context``). Pages are rendered in a pool of tabs (crawl4ai sessions in
+    one browser context), one per concurrent fetch, reused from URL to URL: a new tab and its
+    renderer cost more than the page.
 
-    Status, headers and redirect chain are the main document's, read from Playwright in
-    crawl4ai's ``after_goto`` hook: the final response and its ``redirected_from`` chain
-    (crawl4ai itself reports the first hop's status). ``body`` is the rendered DOM as UTF-8.
-    The start URL is vetted before navigating (for a clear, fast refusal); redirects and
-    sub-resources are vetted by the proxy, and a refused redirect is reported as
-    ``unsafe_address``. Chromium applies its own redirect limit (20), not ``max_redirects``.
+    ``timeout`` judges the document: its response must arrive within it. What the document
+    pulls in gets the bounded wait of :mod:`.render` on top (``settle_cap`` at most), and
+    what did not arrive is counted in ``FetchResult.resources_not_loaded``, not turned into a
+    timeout. ``stop`` (the crawl's stop signal) cuts that wait short when the audit is
+    cancelled or stopped.
+
+    Status, headers and redirect chain are the main document's: the final response and its
+    ``redirected_from`` chain. ``body`` is the rendered DOM as UTF-8 (or the document as
+    served, when a script it waits for never came and its parser is still held). The start
+    URL is vetted before navigating (for a clear, fast refusal); redirects and sub-resources
+    are vetted by the proxy, and a refused redirect is reported as ``unsafe_address``.
+    Chromium applies its own redirect limit (20), not ``max_redirects``.
     """
 
     def __init__(
@@ -165,8 +217,8 @@ class BrowserFetcher:
         timeout: float = 30.0,
         max_response_bytes: int = 5 * 1024 * 1024,
         max_pages: int = 4,
-        settle_seconds: float = 0.5,
-        wait_until: str = "load",
+        settle_cap: float = SETTLE_CAP_SECONDS,
+        stop: threading.Event | None = None,
         chromium_path: str | None = None,
         resolver: AbstractResolver | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
@@ -174,18 +226,21 @@ class BrowserFetcher:
         self.user_agent = user_agent
         self.timeout = timeout
         self.max_response_bytes = max_response_bytes
-        self.settle_seconds = settle_seconds
-        self.wait_until = wait_until
+        self.settle_cap = settle_cap
+        self.stop = stop
         self.chromium_path = chromium_path
         self.resolver = resolver
         self.cache_dir = cache_dir
         self._pages = asyncio.Semaphore(max_pages)
-        self._proxy: VettingProxy | None = None
+        self._proxy: _CuttingProxy | None = None
         self._process: subprocess.Popen[bytes] | None = None
         self._work_dir: str | None = None
         self._finalizer: weakref.finalize | None = None
         self._strategy: Any = None
-        self._navigations: dict[int, _Navigation] = {}
+        self._idle_tabs: list[PageWatch] = []
+        self._tabs_opened = 0
+        # Hosts of the documents crawled: never cut off, whatever their sub-resources do.
+        self._site_hosts: set[str] = set()
         self.cdp_url: str | None = None
 
     async def __aenter__(self) -> BrowserFetcher:
@@ -202,7 +257,7 @@ class BrowserFetcher:
         sandbox = sandbox_enabled()
         memory_mb = memory_limit_mb()
         try:
-            self._proxy = VettingProxy(resolver=self.resolver)
+            self._proxy = _CuttingProxy(resolver=self.resolver)
             await self._proxy.start()
             self.cdp_url = await self._launch_chromium(
                 chromium, sandbox=sandbox, memory_mb=memory_mb
@@ -276,82 +331,55 @@ class BrowserFetcher:
         strategy = AsyncPlaywrightCrawlerStrategy(
             browser_config=browser_config, logger=AsyncLogger(verbose=False)
         )
-        strategy.set_hook("on_page_context_created", self._on_page_created)
-        strategy.set_hook("after_goto", self._after_goto)
         await strategy.start()
         self._strategy = strategy
 
     async def close(self) -> None:
         strategy, self._strategy = self._strategy, None
+        self._idle_tabs.clear()
+        # The browser is ours and is about to be killed: closing its tabs and context one by
+        # one first only makes a cancelled audit wait. Playwright's driver and Chromium are
+        # stopped side by side.
+        endings = []
         if strategy is not None:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(strategy.close(), timeout=10)
+            endings.append(_stop_playwright(strategy))
         if self._finalizer is not None:
-            await asyncio.to_thread(self._finalizer)  # kills Chromium, removes its profile
+            endings.append(asyncio.to_thread(self._finalizer))  # kills Chromium, its profile
             self._finalizer = None
+        await asyncio.gather(*endings)
         self._process = None
         self._work_dir = None
         if self._proxy is not None:
             await self._proxy.close()
             self._proxy = None
 
-    # crawl4ai hooks: ``config`` is the CrawlerRunConfig of one fetch; its id finds our record.
+    # -- the pool of tabs ------------------------------------------------------------------
 
-    async def _on_page_created(self, page: Any, *, config: Any = None, **_: Any) -> Any:
-        navigation = self._navigations.get(id(config))
-        if navigation is not None:
+    async def _take_tab(self) -> PageWatch:
+        if self._idle_tabs:
+            return self._idle_tabs.pop()
+        from crawl4ai.async_configs import CrawlerRunConfig
 
-            def is_main_document(request: Any) -> bool:
-                return request.is_navigation_request() and request.frame == page.main_frame
-
-            def record_request(request: Any) -> None:
-                if is_main_document(request):
-                    navigation.urls.append(request.url)
-
-            def record_response(response: Any) -> None:
-                if is_main_document(response.request):
-                    navigation.responses.append((response.url, response.status))
-
-            page.on("request", record_request)
-            page.on("response", record_response)
-        return page
-
-    async def _after_goto(
-        self, page: Any, *, response: Any = None, config: Any = None, **_: Any
-    ) -> Any:
-        navigation = self._navigations.get(id(config))
-        if navigation is None or response is None:
-            return page
-        navigation.status = response.status
-        navigation.final_url = response.url
-        navigation.headers = join_headers(
-            (header["name"], header["value"]) for header in await response.headers_array()
+        self._tabs_opened += 1
+        session_id = f"vivaseo-tab-{self._tabs_opened}"
+        page, _context = await self._strategy.browser_manager.get_page(
+            crawlerRunConfig=CrawlerRunConfig(session_id=session_id, verbose=False)
         )
-        chain: list[RedirectHop] = []
-        request = response.request
-        while request.redirected_from is not None:
-            request = request.redirected_from
-            earlier = await request.response()
-            chain.append(RedirectHop(request.url, earlier.status if earlier else 0))
-        navigation.chain = list(reversed(chain))
-        timing = response.request.timing
-        if timing.get("responseStart", -1) >= 0:
-            navigation.ttfb_ms = int(timing["responseStart"])
-        with contextlib.suppress(Exception):
-            sizes = await response.request.sizes()
-            navigation.bytes_downloaded = int(sizes.get("responseBodySize", 0))
-        if response.url.startswith("https:"):
-            details = await response.security_details() or {}
-            not_after = None
-            if details.get("validTo"):
-                not_after = datetime.fromtimestamp(details["validTo"], tz=UTC)
-            navigation.tls = TlsInfo(
-                valid=True,  # Chromium refuses invalid certificates (ignore_https_errors off)
-                not_after=not_after,
-                days_to_expiry=(not_after - datetime.now(tz=UTC)).days if not_after else None,
-                issuer=details.get("issuer"),
-            )
-        return page
+        return PageWatch(page, session_id=session_id)
+
+    async def _discard_tab(self, tab: PageWatch) -> None:
+        """Close a tab that failed mid-navigation: the next fetch gets a fresh one."""
+        if self._strategy is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._strategy.kill_session(tab.session_id), timeout=5)
+
+    def _give_up(self, url: str) -> None:
+        """A sub-resource stalled a page: cut its host off, unless it is the crawled site."""
+        host = request_host(url)
+        if host and host not in self._site_hosts and self._proxy is not None:
+            self._proxy.cut(host)
+
+    # -- one fetch ---------------------------------------------------------------------------
 
     async def fetch(self, url: str) -> FetchResult:
         """Render ``url``; never raises for network problems."""
@@ -374,57 +402,79 @@ class BrowserFetcher:
             )
         if self._strategy is None:
             await self.start()
-
-        from crawl4ai.async_configs import CrawlerRunConfig
-
-        config = CrawlerRunConfig(
-            page_timeout=int(self.timeout * 1000),
-            wait_until=self.wait_until,
-            delay_before_return_html=self.settle_seconds,
-            verbose=False,
-        )
-        navigation = _Navigation()
-        self._navigations[id(config)] = navigation
-        try:
-            async with self._pages:
-                response = await asyncio.wait_for(
-                    self._strategy.crawl(str(checked), config=config), timeout=self.timeout + 15
+        self._site_hosts.add(request_host(str(checked)))
+        async with self._pages:
+            tab = await self._take_tab()
+            navigation = tab.begin()
+            reusable = False
+            try:
+                # Bounded as a whole too: a script stuck in a loop blocks even reading the DOM.
+                reusable = await asyncio.wait_for(
+                    self._render(tab, checked, result),
+                    timeout=self.timeout + self.settle_cap + RENDER_MARGIN_SECONDS,
                 )
-        except Exception as error:  # Playwright/crawl4ai report navigation failures this way
-            error_code, detail = self._explain_failure(error, navigation, checked)
-            if navigation.status is not None:
-                self._apply_navigation(result, navigation)
-            else:
-                # The navigation failed before after_goto: rebuild what the events saw.
-                result.redirect_chain = [
-                    RedirectHop(url, status)
-                    for url, status in navigation.responses
-                    if status in REDIRECT_STATUSES
-                ]
-                if navigation.urls:
-                    result.final_url = navigation.urls[-1]
-            return finish(result, started, error=error_code, detail=detail)
-        finally:
-            self._navigations.pop(id(config), None)
+            except TimeoutError:
+                if navigation.status is not None:
+                    self._apply_navigation(result, navigation)
+                result.error = FetchError.BROWSER
+                result.error_detail = (
+                    f"Chromium could not render {checked}: its scripts kept the page busy."
+                )
+            except Exception as error:  # Playwright reports navigation failures this way
+                self._record_failure(result, error, navigation, checked)
+            finally:
+                tab.end()
+                if reusable:
+                    self._idle_tabs.append(tab)
+                else:
+                    await self._discard_tab(tab)
+        return finish(result, started, error=result.error, detail=result.error_detail)
 
+    def _record_failure(
+        self, result: FetchResult, error: Exception, navigation: Navigation, url: URL
+    ) -> None:
+        result.error, result.error_detail = self._explain_failure(error, navigation, url)
+        if navigation.status is not None:
+            self._apply_navigation(result, navigation)
+            return
+        # The document never came: rebuild what the events saw of the navigation.
+        result.redirect_chain = [
+            RedirectHop(hop_url, status)
+            for hop_url, status in navigation.responses
+            if status in REDIRECT_STATUSES
+        ]
+        if navigation.urls:
+            result.final_url = navigation.urls[-1]
+
+    async def _render(self, tab: PageWatch, url: URL, result: FetchResult) -> bool:
+        """Fill ``result`` from rendering ``url`` in ``tab``; True when the tab can be reused."""
+        navigation = tab.navigation
+        # "commit": the document's response has arrived; the rest is waited for below.
+        response = await tab.page.goto(str(url), wait_until="commit", timeout=self.timeout * 1000)
+        if response is None:  # same-document navigation (cannot happen for a fresh URL)
+            result.error, result.error_detail = FetchError.BROWSER, f"{url} did not navigate."
+            return False
+        self._site_hosts.add(request_host(response.url))
+        await _read_document(navigation, response)
+        await tab.settle(give_up=self._give_up, stop=self.stop, cap=self.settle_cap)
+        body, served = await _page_html(tab.page, response, dom_ready=tab.dom_ready)
+        with contextlib.suppress(Exception):
+            sizes = await asyncio.wait_for(response.request.sizes(), timeout=0.5)
+            navigation.bytes_downloaded = int(sizes.get("responseBodySize", 0))
+        result.resources_not_loaded = tab.resources_not_loaded
         self._apply_navigation(result, navigation)
-        if navigation.status is None:
-            result.status_code = response.status_code
-            result.headers = join_headers(response.response_headers.items())
-            result.final_url = response.redirected_url or str(checked)
-            result.content_type, result.charset = media_type(result.headers.get("content-type"))
-        body = response.html.encode("utf-8")
-        error = detail = None
+        if not served:
+            result.charset = "utf-8"  # the DOM, serialised by Chromium
         if len(body) > self.max_response_bytes:
             body = body[: self.max_response_bytes]
             result.truncated = True
-            error, detail = FetchError.TOO_LARGE, too_large_detail(self.max_response_bytes)
+            result.error = FetchError.TOO_LARGE
+            result.error_detail = too_large_detail(self.max_response_bytes)
         result.body = body
-        result.charset = "utf-8"
-        return finish(result, started, error=error, detail=detail)
+        return True
 
     @staticmethod
-    def _apply_navigation(result: FetchResult, navigation: _Navigation) -> None:
+    def _apply_navigation(result: FetchResult, navigation: Navigation) -> None:
         result.status_code = navigation.status
         result.final_url = navigation.final_url or result.final_url
         result.headers = navigation.headers
@@ -435,7 +485,7 @@ class BrowserFetcher:
         result.content_type, result.charset = media_type(navigation.headers.get("content-type"))
 
     def _explain_failure(
-        self, error: Exception, navigation: _Navigation, url: URL
+        self, error: Exception, navigation: Navigation, url: URL
     ) -> tuple[str, str]:
         if self._proxy is not None:
             for navigated in reversed(navigation.urls or [str(url)]):
@@ -444,3 +494,59 @@ class BrowserFetcher:
                     if failure is not None:
                         return failure.error, failure.message
         return explain_browser_failure(error, Failure(url=url, timeout=self.timeout, rendered=True))
+
+
+async def _stop_playwright(strategy: Any) -> None:
+    """End crawl4ai's Playwright driver without closing the browser's tabs one by one."""
+    manager = strategy.browser_manager
+    playwright, manager.playwright, manager.browser = manager.playwright, None, None
+    manager.sessions.clear()
+    if playwright is not None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(playwright.stop(), timeout=10)
+
+
+async def _read_document(navigation: Navigation, response: Any) -> None:
+    """Status, headers, redirect chain, timing and certificate of the main document."""
+    navigation.status = response.status
+    navigation.final_url = response.url
+    navigation.headers = join_headers(
+        (header["name"], header["value"]) for header in await response.headers_array()
+    )
+    chain: list[RedirectHop] = []
+    request = response.request
+    while request.redirected_from is not None:
+        request = request.redirected_from
+        earlier = await request.response()
+        chain.append(RedirectHop(request.url, earlier.status if earlier else 0))
+    navigation.chain = list(reversed(chain))
+    timing = response.request.timing
+    if timing.get("responseStart", -1) >= 0:
+        navigation.ttfb_ms = int(timing["responseStart"])
+    if response.url.startswith("https:"):
+        details = await response.security_details() or {}
+        not_after = None
+        if details.get("validTo"):
+            not_after = datetime.fromtimestamp(details["validTo"], tz=UTC)
+        navigation.tls = TlsInfo(
+            valid=True,  # Chromium refuses invalid certificates (ignore_https_errors off)
+            not_after=not_after,
+            days_to_expiry=(not_after - datetime.now(tz=UTC)).days if not_after else None,
+            issuer=details.get("issuer"),
+        )
+
+
+async def _page_html(page: Any, response: Any, *, dom_ready: bool) -> tuple[bytes, bool]:
+    """The rendered DOM, and False; or, when the parser is still held by a script that never
+    came (the DOM stops there), the document as the server sent it, and True."""
+    for _attempt in range(2):
+        try:
+            if not dom_ready and await page.evaluate("document.readyState") == "loading":
+                with contextlib.suppress(Exception):
+                    return await asyncio.wait_for(response.body(), timeout=2), True
+            return (await page.content()).encode("utf-8"), False
+        except Exception:
+            # The page's own script navigated it on (location.href = ...): read the new one.
+            with contextlib.suppress(Exception):
+                await page.wait_for_load_state("domcontentloaded", timeout=2000)
+    return (await page.content()).encode("utf-8"), False

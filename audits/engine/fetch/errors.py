@@ -64,7 +64,8 @@ def _os_reason(error: BaseException) -> object:
 
 def _timeout(error: BaseException, failure: Failure) -> str:
     if failure.rendered:
-        return f"The page did not load within {failure.timeout:g} seconds."
+        # Only the document counts: what it loads afterwards has a bounded wait of its own.
+        return f"The server did not send the page within {failure.timeout:g} seconds."
     return describe_timeout(failure.timeout)
 
 

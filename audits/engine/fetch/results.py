@@ -88,6 +88,8 @@ class FetchResult:
     error_detail: str | None = None
     tls: TlsInfo | None = None
     rendered: bool = False
+    # Rendered pages: sub-resources (scripts, images, ...) that failed or never answered.
+    resources_not_loaded: int = 0
 
     @property
     def ok(self) -> bool:

@@ -18,7 +18,8 @@ from audits import crawl_settings
 from audits.engine.fetch import preload_crawl4ai
 from audits.models import SEOScan
 from audits.selectors.scans import scan_pages_json, scan_report_json
-from audits.services.scans import scan_run, website_url_clean
+from audits.services.scans import scan_run
+from audits.website_address import website_url_clean
 
 
 class Command(BaseCommand):

@@ -36,6 +36,7 @@ def fetch_result(
     error: str | None = None,
     error_detail: str | None = None,
     truncated: bool = False,
+    resources_not_loaded: int = 0,
 ) -> FetchResult:
     raw = body.encode() if isinstance(body, str) else body
     return FetchResult(
@@ -58,6 +59,7 @@ def fetch_result(
         charset=charset if content_type else None,
         error=error,
         error_detail=error_detail,
+        resources_not_loaded=resources_not_loaded,
     )
 
 
