@@ -204,6 +204,15 @@ def compare(ours: dict, theirs: dict) -> tuple[Counter, dict]:
     return agree, disagree
 
 
+def _page_name(url: str) -> str:
+    return url.rsplit("/", 1)[-1]
+
+
+def _earlier_verdicts(path: Path) -> dict[str, dict[str, bool]]:
+    """Lighthouse's verdicts of an earlier run, by page name (the port changes every run)."""
+    return {_page_name(url): v for url, v in json.loads(path.read_text())["lighthouse"].items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=Path, action="append", default=[], help="HTML folder")
@@ -211,10 +220,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-fixtures", action="store_true", help="leave out our fixtures")
     parser.add_argument("--json-out", type=Path)
     parser.add_argument("--settings", default=DEFAULT_SETTINGS)
+    parser.add_argument(
+        "--lighthouse-from",
+        type=Path,
+        help="reuse Lighthouse's verdicts from an earlier --json-out (they do not change with our "
+        "code): only our engine runs, in a minute instead of an hour",
+    )
     options = parser.parse_args(argv)
     sources = [] if options.no_fixtures else [FIXTURES]
     sources += options.pages + [corpus_pages(name) for name in options.corpus]
-    binary = lighthouse_binary()
+    earlier = _earlier_verdicts(options.lighthouse_from) if options.lighthouse_from else None
+    binary = lighthouse_binary() if earlier is None else None
     with tempfile.TemporaryDirectory(prefix="vivaseo-agreement-site-") as folder:
         names = site_folder(sources, Path(folder))
         server, base = serve(Path(folder))
@@ -222,6 +238,11 @@ def main(argv: list[str] | None = None) -> int:
             urls = [f"{base}/{name}" for name in names]
             theirs = {}
             for number, url in enumerate(urls, start=1):
+                if earlier is not None:
+                    verdicts = earlier.get(_page_name(url))
+                    if verdicts is not None:
+                        theirs[url] = verdicts
+                    continue
                 print(f"[{number}/{len(urls)}] Lighthouse {url}", flush=True)
                 verdicts = lighthouse_verdicts(binary, url, Path(folder) / "lighthouse.json")
                 if verdicts is None:
