@@ -23,6 +23,9 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # dj-stripe's webhook endpoint: /stripe/webhook/<uuid>/ (billing_bootstrap prints it);
+    # every event's Stripe-Signature is checked against the endpoint's secret.
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
 ]
 
@@ -37,6 +40,7 @@ urlpatterns += i18n_patterns(
         name="account_email_verification_resend",
     ),
     path("accounts/", include("allauth.urls")),
+    path("app/account/subscription/", include("billing.urls")),
     path("app/", include("vivaseo_site.app_urls")),
     # Wagtail's page serving stays last: it matches every remaining path.
     path("", include(wagtail_urls)),

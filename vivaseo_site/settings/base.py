@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "allauth.account",
     # Celery beat's database scheduler
     "django_celery_beat",
+    # Stripe objects mirrored in our database, and the webhook endpoint (billing/)
+    "djstripe",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -264,6 +266,22 @@ else:
 VIVASEO_AUDIT_EMAILS_PER_DAY = env.int("VIVASEO_AUDIT_EMAILS_PER_DAY", default=20)
 # How long the link that confirms a new notification address works.
 VIVASEO_NOTIFICATION_EMAIL_LINK_HOURS = env.int("VIVASEO_NOTIFICATION_EMAIL_LINK_HOURS", default=72)
+
+# --- Stripe (billing/, through dj-stripe) ---------------------------------------------------
+# Without STRIPE_SECRET_KEY the site runs without payments: plans and limits still show, and
+# upgrading says payments are not configured. https://dj-stripe.dev/docs/2.11/installation/
+STRIPE_LIVE_MODE = env.bool("STRIPE_LIVE_MODE", default=False)
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLIC_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+# The signing secret (whsec_...) of the endpoint Stripe posts events to; billing_bootstrap
+# stores it on dj-stripe's endpoint row, which checks every event's Stripe-Signature with it.
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# Another address for the Stripe API (a local fake in tests); empty: Stripe's own. Not
+# dj-stripe's STRIPE_API_HOST, which warns outside DEBUG (billing/apps.py applies this one).
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+# https://dj-stripe.dev/docs/2.11/reference/settings/
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 
 # --- Wagtail ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "VivaSEO"

@@ -1,0 +1,19 @@
+"""Posting events to the real webhook endpoint, signed as Stripe signs them."""
+
+import json
+import time
+
+from django.urls import reverse
+
+from .fake_stripe import stripe_signature
+
+
+def webhook_post(client, endpoint, event: dict, *, secret: str, timestamp: int | None = None):
+    payload = json.dumps(event)
+    url = reverse("djstripe:djstripe_webhook_by_uuid", kwargs={"uuid": endpoint.djstripe_uuid})
+    return client.post(
+        url,
+        data=payload,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=stripe_signature(payload, secret, timestamp or int(time.time())),
+    )

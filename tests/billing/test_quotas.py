@@ -1,0 +1,146 @@
+"""What each plan allows, asked through billing.selectors.may, and usage counted from audits."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from audits.models import SEOScan
+from billing.selectors import (
+    LimitReached,
+    calendar_month,
+    may,
+    usage_this_period,
+    user_plan,
+)
+from billing.services import usage_grant_create
+from tests.dashboard.factories import ScanFactory, WebsiteFactory
+
+
+def _audits(user, count, **fields):
+    website = WebsiteFactory(user=user)
+    return [ScanFactory(website=website, **fields) for _ in range(count)]
+
+
+def test_free_plan_without_subscription(plans, customer):
+    plan = user_plan(customer)
+    assert plan.is_free and plan.status == "free"
+    assert plan.limits.slug == "free"
+    start, end = calendar_month()
+    assert (plan.period_start, plan.period_end) == (start, end)
+    assert start.day == 1 and end.day == 1 and end > timezone.now() >= start
+
+
+def test_free_limits_apply_before_bootstrap(db, no_stripe_keys, customer):
+    assert user_plan(customer).limits.audits_per_period == 5
+    assert may(customer, "start_audit").allowed
+
+
+def test_start_audit_refused_after_five_free_audits_this_month(plans, customer):
+    _audits(customer, 4)
+    assert may(customer, "start_audit").allowed
+    _audits(customer, 1)
+    decision = may(customer, "start_audit")
+    assert not decision.allowed
+    assert decision.message.startswith("You have used all 5 audits of your Free plan this month.")
+    assert decision.upgrade_url == "/en/app/account/subscription/"
+    with pytest.raises(LimitReached) as raised:
+        decision.raise_if_refused()
+    assert raised.value.decision is decision
+
+
+def test_refusal_is_in_the_users_language(plans, customer):
+    _audits(customer, 5)
+    with translation.override("nl"):
+        decision = may(customer, "start_audit")
+    assert "Je hebt alle 5 audits van je Free-abonnement deze maand gebruikt." in decision.message
+    assert decision.upgrade_url == "/nl/app/account/subscription/"
+
+
+def test_free_audits_come_back_on_the_first_of_the_month(plans, customer):
+    scans = _audits(customer, 5)
+    assert not may(customer, "start_audit").allowed
+    start, _ = calendar_month()
+    SEOScan.objects.filter(pk__in=[s.pk for s in scans]).update(
+        created=start - timedelta(seconds=1)
+    )
+    assert may(customer, "start_audit").allowed
+    assert usage_this_period(customer).audits_used == 0
+
+
+def test_cancelled_audits_that_crawled_nothing_do_not_count(plans, customer):
+    _audits(customer, 3, status=SEOScan.Status.CANCELLED, pages_crawled=0)
+    _audits(customer, 1, status=SEOScan.Status.CANCELLED, pages_crawled=3)
+    _audits(customer, 1, status=SEOScan.Status.FAILED, pages_crawled=0)
+    assert usage_this_period(customer).audits_used == 2
+
+
+def test_staff_grant_adds_audits_this_period(plans, customer, make_user):
+    staff = make_user(email="staff@example.com", is_staff=True)
+    _audits(customer, 5)
+    grant = usage_grant_create(user=customer, granted_by=staff, reason="Outage on 1 Dec", audits=2)
+    assert grant.granted_by == staff and grant.reason == "Outage on 1 Dec"
+    usage = usage_this_period(customer)
+    assert (usage.audits_used, usage.audits_allowed) == (5, 7)
+    assert may(customer, "start_audit").allowed
+
+
+def test_grant_needs_a_reason(plans, customer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        usage_grant_create(user=customer, granted_by=None, reason=" ", audits=1)
+
+
+def test_add_website_refused_over_the_plan(plans, customer):
+    assert may(customer, "add_website").allowed
+    WebsiteFactory(user=customer)
+    decision = may(customer, "add_website")
+    assert not decision.allowed
+    assert decision.message.startswith("Your Free plan includes 1 website.")
+
+
+def test_pages_per_audit(plans, customer):
+    assert may(customer, "pages_per_audit", n=100).allowed
+    decision = may(customer, "pages_per_audit", n=101)
+    assert not decision.allowed
+    assert "up to 100 pages per audit" in decision.message
+
+
+def test_render_javascript_and_schedules_not_on_free(plans, customer):
+    js = may(customer, "render_javascript")
+    assert not js.allowed and "JavaScript rendering is not included" in js.message
+    schedule = may(customer, "schedule_audits", frequency="monthly")
+    assert not schedule.allowed and "Scheduled audits are not included" in schedule.message
+
+
+def test_ai_generate_not_on_free(plans, customer):
+    decision = may(customer, "ai_generate")
+    assert not decision.allowed and "AI suggestions are not included" in decision.message
+
+
+def test_unknown_action_is_a_programming_error(plans, customer):
+    with pytest.raises(ValueError):
+        may(customer, "fly")
+
+
+def test_scheduled_audit_over_quota_notifies_once_per_period(plans, customer):
+    from django.core import mail
+
+    from billing.notices import scheduled_audit_refused_notify
+
+    assert scheduled_audit_refused_notify(user=customer) is None  # audits left: no notice
+    _audits(customer, 5)
+    customer.preferred_language = "nl"
+    customer.save()
+
+    first = scheduled_audit_refused_notify(user=customer)
+    second = scheduled_audit_refused_notify(user=customer)
+
+    assert first is not None and second is None
+    assert first.title == "Een geplande audit is niet gestart"
+    assert first.message.startswith("Je hebt alle 5 audits van je Free-abonnement deze maand")
+    assert first.action_url == "/nl/app/account/subscription/"
+    (email,) = mail.outbox
+    assert email.to == ["payer@example.com"]
+    assert "Een geplande audit is niet gestart" in email.subject
