@@ -35,11 +35,13 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 from aiohttp import web
 from crawl_bench import bench_env, migrated_database, run_child
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' servers
+from tests.sites import LoopThread  # noqa: E402
 
 BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BENCH_DIR.parent
@@ -72,15 +74,12 @@ def page_html(index: int, pages: int, third_party: str) -> str:
     )
 
 
-class RenderSite:
+class RenderSite(LoopThread):
     """The site on 127.0.0.1 and the silent third-party host on 127.0.0.2, in a thread."""
 
     def __init__(self, pages: int):
+        super().__init__()
         self.pages = pages
-        self.url = ""
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
         self._stalled: set[asyncio.StreamWriter] = set()
 
     async def _silent(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -113,21 +112,6 @@ class RenderSite:
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         self.url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}/"
-
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(self._start())
-        self._ready.set()
-        self._loop.run_forever()
-
-    def __enter__(self) -> RenderSite:
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
 
 
 # -- the children ----------------------------------------------------------------------------

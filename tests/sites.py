@@ -31,16 +31,46 @@ def html(title: str | None = "A page", *, body: str = "", head: str = "", lang: 
     )
 
 
-class SiteServer:
-    """Serve `pages` (path with query -> Page) until stopped; unknown paths answer 404."""
+class LoopThread:
+    """An asyncio loop in a daemon thread for a server the tests run beside them: a subclass
+    starts its servers in ``_start`` (and sets ``url``); ``with`` starts and stops the loop."""
 
-    def __init__(self, pages: dict[str, Page]):
-        self.pages = pages
-        self.requests: list[str] = []
+    def __init__(self) -> None:
+        self.url = ""
         self._loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        self.url = ""
+
+    async def _start(self) -> None:
+        raise NotImplementedError
+
+    async def _stop(self) -> None:
+        """Close what ``_start`` opened; the loop stops after it."""
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._loop.run_until_complete(self._start())
+        self._ready.set()
+        self._loop.run_forever()
+
+    def __enter__(self):
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        asyncio.run_coroutine_threadsafe(self._stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+
+
+class SiteServer(LoopThread):
+    """Serve `pages` (path with query -> Page) until stopped; unknown paths answer 404."""
+
+    def __init__(self, pages: dict[str, Page]):
+        super().__init__()
+        self.pages = pages
+        self.requests: list[str] = []
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.path_qs
@@ -56,28 +86,15 @@ class SiteServer:
         response.headers["Content-Type"] = page.content_type
         return response
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
+    async def _start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None)
-        self._loop.run_until_complete(self._runner.setup())
+        await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        self._loop.run_until_complete(site.start())
+        await site.start()
         port = site._server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
-        self._ready.set()
-        self._loop.run_forever()
 
-    def __enter__(self) -> SiteServer:
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        async def shutdown():
-            await self._runner.cleanup()
-
-        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(10)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
+    async def _stop(self) -> None:
+        await self._runner.cleanup()

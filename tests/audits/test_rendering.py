@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from audits.services.scans import scan_cancel
 from audits.storage import checked_page_build
 from audits.vocabulary import Severity
 from tests.conftest import ARTIFACTS_DIR, wait_for
-from tests.sites import Page, SiteServer, html
+from tests.sites import LoopThread, Page, SiteServer, html
 
 UA = "VivaSEOBot/test (+http://testserver/bot)"
 SILENT_HOST = "127.0.0.2"
@@ -39,15 +38,12 @@ ADDS_A_HEADING = (
 )
 
 
-class SilentHost:
+class SilentHost(LoopThread):
     """A host on 127.0.0.2 that accepts connections, reads, and never answers."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.connections = 0
-        self.url = ""
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
     async def _silent(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
@@ -55,21 +51,9 @@ class SilentHost:
             await reader.read()
         writer.close()
 
-    def _run(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        server = self._loop.run_until_complete(asyncio.start_server(self._silent, SILENT_HOST, 0))
+    async def _start(self) -> None:
+        server = await asyncio.start_server(self._silent, SILENT_HOST, 0)
         self.url = f"http://{SILENT_HOST}:{server.sockets[0].getsockname()[1]}"
-        self._ready.set()
-        self._loop.run_forever()
-
-    def __enter__(self) -> SilentHost:
-        self._thread.start()
-        self._ready.wait(10)
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
 
 
 def tracked_site(third_party: str, pages: int) -> dict[str, Page]:
