@@ -206,7 +206,10 @@ def scan_site(request, *, scan: SEOScan, report: SEOReport):
         request,
         "dashboard/report/site.html",
         report_context(scan=scan, report=report, tab="site")
-        | {"site": report_selectors.site_facts(report)},
+        | {
+            "site": report_selectors.site_facts(report),
+            "page_facts": report_selectors.site_page_facts(scan=scan),
+        },
     )
 
 

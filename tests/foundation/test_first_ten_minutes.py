@@ -10,6 +10,8 @@ does what a new user does: mistypes a URL, signs in as the demo customer, opens 
 its history, the comparison and the PDF, and reads the report in Dutch.
 """
 
+import email
+import email.message
 import os
 import re
 import signal
@@ -26,7 +28,7 @@ import pytest
 from django.conf import settings
 
 from audits.services.demo import DEMO_WEBSITE_NAME
-from tests.conftest import screenshot
+from tests.conftest import screenshot, wait_for
 from tests.foundation.test_deploy import (
     _environment,
     _free_port,
@@ -133,6 +135,41 @@ def _database_create(env: dict[str, str]) -> None:
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+NEW_VISITOR = "new-visitor@example.com"
+# A line of templates/emails/base.html: our layout, not allauth's plain text.
+OUR_LAYOUT = 'font-size:20px;font-weight:700;color:#0f766e;">VivaSEO</td>'
+# honcho's prefix on every line of a process: "14:05:09 web.1  | ".
+HONCHO_PREFIX = re.compile(r"^\d\d:\d\d:\d\d (\S+)\s*\| ?")
+
+
+def _printed_email(log: Path, *, to: str) -> email.message.Message:
+    """The last email to ``to`` that Django's console backend printed in the web process."""
+
+    def printed():
+        """the web process printed the email"""
+        lines = []
+        for line in log.read_text(errors="replace").splitlines():
+            prefix = HONCHO_PREFIX.match(line)
+            if prefix and prefix.group(1).startswith("web"):
+                lines.append(line[prefix.end() :])
+        # The console backend ends every message with a line of 79 dashes.
+        messages = [part.strip() for part in "\n".join(lines).split("-" * 79)]
+        return [part for part in messages if f"To: {to}" in part][-1:]
+
+    [printed_message] = wait_for(printed, timeout=60, interval=0.5)
+    start = printed_message.find("Content-Type:")
+    return email.message_from_string(printed_message[start:])
+
+
+def _email_parts(message: email.message.Message) -> tuple[str, str]:
+    parts = {
+        part.get_content_type(): part.get_payload(decode=True).decode(part.get_content_charset())
+        for part in message.walk()
+        if not part.is_multipart()
+    }
+    return parts["text/plain"], parts["text/html"]
+
+
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=5):
@@ -166,9 +203,27 @@ def test_a_new_user_meets_the_product_on_the_start_command(start_command, page):
     assert "URLconf" not in page.content()
     screenshot(page, "first-ten-minutes-404")
 
-    # --- The verification email (another engineer, issue 10 "Emails that work"): sign up,
-    # --- read the email the start command printed, assert its link uses `base`'s port and
-    # --- our layout, then follow it. Goes here, before the demo customer signs in.
+    # A new visitor signs up: the verification email (printed by the console backend) is in
+    # our layout and its link points at the port the start command serves on.
+    page.goto(f"{base}/en/accounts/signup/")
+    page.fill("input[name=email]", NEW_VISITOR)
+    page.fill("input[name=password1]", "a-long-passphrase-42")
+    page.fill("input[name=password2]", "a-long-passphrase-42")
+    page.click("main form button[type=submit]")
+    page.wait_for_url(re.compile(r"/en/accounts/confirm-email/$"))
+    screenshot(page, "first-ten-minutes-check-your-inbox")
+    message = _printed_email(start_command.log, to=NEW_VISITOR)
+    assert message["Subject"].startswith("[VivaSEO] ")
+    text, html_body = _email_parts(message)
+    assert "Hello from" not in text and OUR_LAYOUT in html_body
+    link = re.search(r"http://127\.0\.0\.1:(\d+)(/en/accounts/confirm-email/\S+/)", text)
+    assert link, text
+    assert f"http://127.0.0.1:{link.group(1)}" == base  # the served port, not 8000
+    assert f'href="{link.group(0)}"' in html_body
+    page.goto(link.group(0))
+    page.click("main form button[type=submit]")  # allauth confirms on POST
+    page.wait_for_url(re.compile(r"/en/app/$"))
+    page.context.clear_cookies()  # signed out again, for the demo customer
 
     # The demo customer's first sign-in lands on a dashboard with an audited website.
     page.goto(f"{base}/en/accounts/login/")

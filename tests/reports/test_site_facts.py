@@ -77,3 +77,8 @@ def test_the_pdf_and_the_overview_say_what_the_facts_are_about(
     with translation.override("en"):
         page = client.get(f"/en/app/audits/{scan.pk}/").content.decode()
     assert 'data-fact="structured_data"' in page and "On 2 of 4 indexable pages" in page
+    site_tab = client.get(f"/en/app/audits/{scan.pk}/site/").content.decode()
+    assert "Across the audited pages" in site_tab
+    assert 'data-fact="structured_data"' in site_tab and "On 2 of 4 indexable pages" in site_tab
+    dutch_tab = client.get(f"/nl/app/audits/{scan.pk}/site/").content.decode()
+    assert "Over de geauditeerde pagina" in dutch_tab
