@@ -79,8 +79,12 @@ def scan_start(
     render_js: bool = False,
     crawl_options: dict | None = None,
     scheduled_for=None,
+    queue: bool = True,
 ) -> SEOScan:
     """Create a pending scan and queue it on commit. Returns at once.
+
+    With ``queue=False`` nothing is queued: the caller runs it with `scan_run` itself (the
+    demo's audits), so no worker can claim it first.
 
     Raises ScanAlreadyRunning when the website has a running audit: a unique index allows
     one per website, so two concurrent starts cannot both get through.
@@ -115,7 +119,8 @@ def scan_start(
         if SEOScan.objects.filter(website=website, status__in=SEOScan.ACTIVE_STATUSES).exists():
             raise ScanAlreadyRunning() from None
         raise
-    scan_enqueue(scan=scan)
+    if queue:
+        scan_enqueue(scan=scan)
     return scan
 
 
