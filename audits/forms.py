@@ -6,27 +6,32 @@ Lengths come from the models (one source): a form refuses what the database woul
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from audits import crawl_settings
 from audits.models import Website
-from audits.services.websites import MAX_PAGES_CHOICES, page_limit
+from audits.services.scans import usual_page_limit
+from audits.services.websites import MAX_PAGES_CHOICES, MAX_PAGES_LIMIT
 from audits.website_address import website_url_clean
 
 NAME_MAX_LENGTH = Website._meta.get_field("name").max_length
 NOTES_MAX_LENGTH = Website._meta.get_field("description").max_length
-DEFAULT_PAGE_LIMIT = page_limit(crawl_settings.DEFAULT_MAX_PAGES)
+
+
+def page_choices(limits) -> list[int]:
+    """The page limits offered to a customer on a plan with ``limits`` (billing.PlanLimits):
+    the usual steps up to the plan's own limit, which is offered too."""
+    allowed = min(limits.pages_per_audit or MAX_PAGES_LIMIT, MAX_PAGES_LIMIT)
+    choices = [n for n in MAX_PAGES_CHOICES if n <= allowed]
+    return choices if allowed in choices else [*choices, allowed]
 
 
 class AuditSettingsForm(forms.Form):
-    """How an audit crawls: asked when a website is added and for every later audit."""
+    """How an audit crawls: asked when a website is added and for every later audit, within
+    what the customer's plan (``limits``, a billing.PlanLimits) allows."""
 
     max_pages = forms.TypedChoiceField(
         label=_("Pages to audit"),
-        choices=[(n, n) for n in MAX_PAGES_CHOICES],
         coerce=int,
-        initial=DEFAULT_PAGE_LIMIT,
-        # Not posted (a script, a page from before the field): today's default.
+        # Not posted (a script, a page from before the field): the usual page limit.
         required=False,
-        empty_value=DEFAULT_PAGE_LIMIT,
         help_text=_("The audit stops after this many pages."),
     )
     render_js = forms.BooleanField(
@@ -34,6 +39,26 @@ class AuditSettingsForm(forms.Form):
         required=False,
         help_text=_("For sites that build their pages in the browser. Slower."),
     )
+
+    def __init__(self, *args, limits, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = page_choices(limits)
+        usual = usual_page_limit(limits)
+        field = self.fields["max_pages"]
+        field.choices = [(n, n) for n in choices]
+        field.empty_value = usual
+        self.initial.setdefault("max_pages", usual)
+        if limits.pages_per_audit is not None:
+            field.help_text = _(
+                "The audit stops after this many pages. Your %(plan)s plan audits up to "
+                "%(count)d pages."
+            ) % {"plan": limits.display_name, "count": choices[-1]}
+        if not limits.javascript_rendering:
+            rendering = self.fields["render_js"]
+            rendering.disabled = True
+            rendering.help_text = _(
+                "JavaScript rendering is not included in your %(plan)s plan."
+            ) % {"plan": limits.display_name}
 
 
 class WebsiteAddForm(AuditSettingsForm):

@@ -145,6 +145,9 @@ class SEOScan(models.Model):
     )
     pages_crawled = models.PositiveIntegerField(_("pages crawled"), default=0)
     cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    # Not counted against its owner's plan: it ended having given them nothing, through no
+    # doing of the site (our failure, or cancelled before a page answered).
+    refunded = models.BooleanField(_("not counted"), default=False)
     # Written as the crawl advances; a processing scan whose heartbeat stops is failed by beat.
     heartbeat_at = models.DateTimeField(_("last progress"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -7,6 +7,8 @@ truth; this table only seeds them, and gives the free tier's limits before boots
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
 
 @dataclass(frozen=True)
 class PlanSeed:
@@ -23,7 +25,7 @@ class PlanSeed:
 
 FREE = PlanSeed(
     slug="free",
-    name="Free",
+    name=gettext_noop("Free"),
     ordering=0,
     is_free=True,
     limits={
@@ -42,7 +44,7 @@ CATALOGUE = (
     FREE,
     PlanSeed(
         slug="standard",
-        name="Standard",
+        name=gettext_noop("Standard"),
         ordering=10,
         recommended=True,
         price_monthly=Decimal("19.00"),
@@ -60,7 +62,7 @@ CATALOGUE = (
     ),
     PlanSeed(
         slug="premium",
-        name="Premium",
+        name=gettext_noop("Premium"),
         ordering=20,
         price_monthly=Decimal("49.00"),
         price_yearly=Decimal("490.00"),

@@ -9,6 +9,7 @@ subscription. The local prices on it are for display only, on installs without S
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from vivaseo_site.accounts.models import ScanConfiguration
@@ -84,6 +85,12 @@ class PlanLimits(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: the catalogue's names are translated (marked in
+        billing.catalogue); a name staff typed is shown as typed."""
+        return gettext(self.name)
+
 
 class UsageGrant(models.Model):
     """Extra audits or AI credits staff gave a customer for the period it was granted in.
@@ -118,3 +125,80 @@ class UsageGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} +{self.audits} audits +{self.ai_credits} AI credits"
+
+
+class ComplimentaryPlan(models.Model):
+    """A plan staff gave a customer without Stripe: a partner, a support gesture, or every
+    customer of an installation that takes no payments. It counts like a subscription to that
+    plan (usage per calendar month) until ``ends_at``; the better of it and a paid plan wins.
+
+    Rows are an audit trail: who gave which plan, when and why. Ending one early sets
+    ``ends_at``; nothing else is edited.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="complimentary_plans",
+        verbose_name=_("customer"),
+    )
+    plan = models.ForeignKey(
+        PlanLimits,
+        on_delete=models.PROTECT,
+        limit_choices_to={"is_free": False},
+        related_name="+",
+        verbose_name=_("plan"),
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    created = models.DateTimeField(_("granted at"), auto_now_add=True)
+    ends_at = models.DateTimeField(
+        _("ends"), null=True, blank=True, help_text=_("Empty: until staff end it.")
+    )
+
+    class Meta:
+        verbose_name = _("complimentary plan")
+        verbose_name_plural = _("complimentary plans")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["user", "ends_at"])]
+
+    def __str__(self):
+        return f"{self.user}: {self.plan}"
+
+
+class CheckoutSession(models.Model):
+    """A Stripe Checkout session opened for a customer, remembered until it expires.
+
+    A customer has at most one open at a time: a second click, tab or device reuses it (same
+    price) or expires it in Stripe first (another price), so two sessions can never both
+    start a subscription, or both carry the one trial.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="checkout_sessions",
+        verbose_name=_("customer"),
+    )
+    stripe_id = models.CharField(_("Stripe Checkout session"), max_length=255, unique=True)
+    price_id = models.CharField(_("Stripe price"), max_length=255)
+    trial = models.BooleanField(_("with trial"), default=False)
+    url = models.URLField(_("address"), max_length=2000)
+    expires_at = models.DateTimeField(_("expires"))
+    created = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Checkout session")
+        verbose_name_plural = _("Checkout sessions")
+        ordering = ["-created"]
+        indexes = [models.Index(fields=["user", "expires_at"])]
+
+    def __str__(self):
+        return self.stripe_id

@@ -96,7 +96,8 @@ def billing_message(*, user: User, notice: str, plan: str, subject: str, text: s
         if notice == SCHEDULED_AUDIT_REFUSED:
             title, action_label = _("A scheduled audit was not started"), _("See the plans")
         else:
-            title, text, action_label = _texts(notice, plan)
+            # The catalogue's plan names are translated, as PlanLimits.display_name does.
+            title, text, action_label = _texts(notice, _(plan))
         path = reverse("billing:subscription")
     recipient = verified_account_email(user=user)
     email = None
@@ -174,20 +175,26 @@ def event_notice_deliver(
     return notification_deliver(user=user, message=message)
 
 
-def scheduled_audit_refused_notify(*, user: User) -> Notification | None:
-    """Tell ``user`` that their scheduled audits stopped for the audit quota: once per
-    period (in app and by email), however many scheduled audits are refused. None when the
-    quota allows an audit, or when this period's notice went out already."""
+def scheduled_audit_refused_notify(
+    *, user: User, action: str = "start_audit", **kw
+) -> Notification | None:
+    """Tell ``user`` that their scheduled audits stopped because their plan refuses
+    ``action`` (the audit quota, or schedules no longer in their plan): once per period and
+    action (in app and by email), however many scheduled audits are refused. None when the
+    plan allows it after all, or when this period's notice went out already."""
     plan = user_plan(user)
     with translation.override(user_language(user)):
-        decision = may(user, "start_audit", plan=plan)
+        decision = may(user, action, plan=plan, **kw)
     if decision.allowed:
         return None
+    subject = plan.period_start.date().isoformat()
+    if action != "start_audit":
+        subject = f"{subject} {action}"
     message = billing_message(
         user=user,
         notice=SCHEDULED_AUDIT_REFUSED,
         plan=plan.limits.name,
-        subject=plan.period_start.date().isoformat(),
+        subject=subject,
         text=decision.message,
     )
     return notification_deliver(user=user, message=message)

@@ -12,10 +12,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,9 +27,10 @@ from djstripe.models import Invoice, Price, Subscription
 
 from audits.models import SEOScan, Website
 from vivaseo_site.accounts.models import ScanConfiguration
+from vivaseo_site.accounts.selectors import deleted_account_usage
 
 from .catalogue import FREE
-from .models import PlanLimits
+from .models import ComplimentaryPlan, PlanLimits, UsageGrant
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +66,18 @@ class UserPlan:
     period_start: datetime
     period_end: datetime
     subscription: Subscription | None = None
+    complimentary: ComplimentaryPlan | None = None
     cancel_at_period_end: bool = False
     trial_end: datetime | None = None
 
     @property
     def is_free(self) -> bool:
+        return self.limits.is_free
+
+    @property
+    def counted_per_calendar_month(self) -> bool:
+        """The free tier and complimentary plans count usage per calendar month; a
+        subscription per billing period."""
         return self.subscription is None
 
 
@@ -127,8 +138,28 @@ def _current_subscriptions(user) -> list[Subscription]:
     return current
 
 
+def _current_complimentary_plans(user) -> list[ComplimentaryPlan]:
+    now = timezone.now()
+    return list(
+        ComplimentaryPlan.objects.filter(user=user, created__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .select_related("plan")
+    )
+
+
+def has_subscription_to_manage(user) -> bool:
+    """Whether ``user`` has a subscription Stripe's portal can change or cancel, also when a
+    better complimentary plan is the one that counts now."""
+    return Subscription.objects.filter(
+        customer__subscriber=user,
+        customer__date_purged__isnull=True,
+        stripe_data__status__in=PLAN_GIVING_STATUSES,
+    ).exists()
+
+
 def user_plan(user) -> UserPlan:
-    """The plan ``user`` is on: the best of their current subscriptions, or the free tier."""
+    """The plan ``user`` is on: the best of their current subscriptions and complimentary
+    plans, or the free tier."""
     choices = []
     for subscription in _current_subscriptions(user):
         products = subscription_product_ids(subscription)
@@ -136,21 +167,33 @@ def user_plan(user) -> UserPlan:
         if limits is None:
             logger.warning("subscription %s is for no known plan %s", subscription.id, products)
             continue
-        choices.append((limits.ordering, subscription, limits))
-    if not choices:
-        start, end = calendar_month()
-        return UserPlan(limits=free_limits(), status="free", period_start=start, period_end=end)
-    _, subscription, limits = max(choices, key=lambda choice: choice[0])
-    start, end = subscription_period(subscription)
+        choices.append((limits.ordering, 1, subscription, limits))
+    for complimentary in _current_complimentary_plans(user):
+        # On a tie the subscription wins: its page shows what the customer pays for.
+        choices.append((complimentary.plan.ordering, 0, complimentary, complimentary.plan))
     month_start, month_end = calendar_month()
+    if not choices:
+        return UserPlan(
+            limits=free_limits(), status="free", period_start=month_start, period_end=month_end
+        )
+    _, _, source, limits = max(choices, key=lambda choice: choice[:2])
+    if isinstance(source, ComplimentaryPlan):
+        return UserPlan(
+            limits=limits,
+            status="complimentary",
+            period_start=month_start,
+            period_end=month_end,
+            complimentary=source,
+        )
+    start, end = subscription_period(source)
     return UserPlan(
         limits=limits,
-        status=subscription.status,
+        status=source.status,
         period_start=start or month_start,
         period_end=end or month_end,
-        subscription=subscription,
-        cancel_at_period_end=bool(subscription.cancel_at_period_end),
-        trial_end=subscription.trial_end,
+        subscription=source,
+        cancel_at_period_end=bool(source.cancel_at_period_end),
+        trial_end=source.trial_end,
     )
 
 
@@ -175,12 +218,22 @@ class Usage:
     audits_granted: int
     ai_credits_used: int
     ai_credits_granted: int
-    websites_used: int
+    user: object = field(repr=False, compare=False, default=None)
+
+    @cached_property
+    def websites_used(self) -> int:
+        # Counted when read: the sidebar on every page asks only for audits.
+        return Website.objects.filter(user=self.user).count()
 
     @property
     def audits_allowed(self) -> int | None:
         base = self.plan.limits.audits_per_period
         return None if base is None else base + self.audits_granted
+
+    @property
+    def audits_left(self) -> int | None:
+        allowed = self.audits_allowed
+        return None if allowed is None else max(0, allowed - self.audits_used)
 
     @property
     def ai_credits_allowed(self) -> int | None:
@@ -194,24 +247,53 @@ class Usage:
 
 def counted_audits(user, start: datetime, end: datetime):
     """The user's audits that count against their plan in [start, end): every one started in
-    the period except those cancelled before they crawled a page."""
-    wasted = Q(status=SEOScan.Status.CANCELLED, pages_crawled=0)
-    return SEOScan.objects.filter(user=user, created__gte=start, created__lt=end).exclude(wasted)
+    the period except those given back (our failure, or cancelled before a page answered)."""
+    return SEOScan.objects.filter(user=user, created__gte=start, created__lt=end, refunded=False)
+
+
+def _sum_of(queryset, field_name: str):
+    """A scalar subquery: the sum of ``field_name`` over ``queryset`` (0 when empty)."""
+    total = queryset.order_by().values("user").annotate(total=Sum(field_name)).values("total")
+    return Coalesce(Subquery(total), Value(0))
+
+
+def _period_counts(user, start: datetime, end: datetime) -> dict:
+    """Audits used and granted, and AI credits granted, in [start, end): one query (the
+    sidebar asks on every dashboard page)."""
+    scans = counted_audits(user, start, end).order_by().values("user")
+    grants = UsageGrant.objects.filter(user=user, created__gte=start, created__lt=end)
+    counts = {
+        "audits": Coalesce(Subquery(scans.annotate(n=Count("id")).values("n")), Value(0)),
+        "audits_granted": _sum_of(grants, "audits"),
+        "ai_credits_granted": _sum_of(grants, "ai_credits"),
+        "deleted": Value(0),
+    }
+    # A deleted account's audits count for a new one with its address, in the period it was
+    # deleted in: only an account made in this period can be that new one.
+    if user.date_joined >= start:
+        deleted = deleted_account_usage(email=user.email, start=start, end=end)
+        counts["deleted"] = Coalesce(Subquery(deleted[:1]), Value(0))
+    values = get_user_model().objects.filter(pk=user.pk).values(**counts).get()
+    values["audits_used"] = values.pop("audits") + values.pop("deleted")
+    return values
+
+
+def audits_used_this_month(*, user) -> int:
+    """The audits ``user`` used this calendar month (what a deleted account leaves behind)."""
+    return _period_counts(user, *calendar_month())["audits_used"]
 
 
 def usage_this_period(user, *, plan: UserPlan | None = None) -> Usage:
     plan = plan or user_plan(user)
-    grants = user.usage_grants.filter(
-        created__gte=plan.period_start, created__lt=plan.period_end
-    ).aggregate(audits=Sum("audits"), ai_credits=Sum("ai_credits"))
+    counts = _period_counts(user, plan.period_start, plan.period_end)
     return Usage(
         plan=plan,
-        audits_used=counted_audits(user, plan.period_start, plan.period_end).count(),
-        audits_granted=grants["audits"] or 0,
+        audits_used=counts["audits_used"],
+        audits_granted=counts["audits_granted"],
         # AI suggestions have not shipped yet (their own issue): nothing spends credits so far.
         ai_credits_used=0,
-        ai_credits_granted=grants["ai_credits"] or 0,
-        websites_used=Website.objects.filter(user=user).count(),
+        ai_credits_granted=counts["ai_credits_granted"],
+        user=user,
     )
 
 
@@ -261,7 +343,7 @@ def _refuse(action: str, message: str, limit=None, **details) -> Decision:
 
 
 def _period_words(plan: UserPlan) -> str:
-    return _("this month") if plan.is_free else _("this billing period")
+    return _("this month") if plan.counted_per_calendar_month else _("this billing period")
 
 
 def _may_start_audit(user, plan: UserPlan, **kw) -> Decision:
@@ -273,7 +355,7 @@ def _may_start_audit(user, plan: UserPlan, **kw) -> Decision:
         "You have used the %(count)d audit of your %(plan)s plan %(period)s.",
         "You have used all %(count)d audits of your %(plan)s plan %(period)s.",
         allowed,
-    ) % {"count": allowed, "plan": plan.limits.name, "period": _period_words(plan)}
+    ) % {"count": allowed, "plan": plan.limits.display_name, "period": _period_words(plan)}
     return _refuse("start_audit", message, allowed, used=usage.audits_used)
 
 
@@ -286,7 +368,7 @@ def _may_add_website(user, plan: UserPlan, **kw) -> Decision:
         "Your %(plan)s plan includes %(count)d website.",
         "Your %(plan)s plan includes %(count)d websites.",
         allowed,
-    ) % {"count": allowed, "plan": plan.limits.name}
+    ) % {"count": allowed, "plan": plan.limits.display_name}
     return _refuse("add_website", message, allowed, used=used)
 
 
@@ -294,13 +376,13 @@ def _may_schedule_audits(user, plan: UserPlan, *, frequency: str = "", **kw) -> 
     limits = plan.limits
     if not limits.scheduled_audits or not limits.fastest_schedule:
         message = _("Scheduled audits are not included in your %(plan)s plan.") % {
-            "plan": limits.name
+            "plan": limits.display_name
         }
         return _refuse("schedule_audits", message)
     fastest = SCHEDULE_SPEED.index(limits.fastest_schedule)
     if frequency and SCHEDULE_SPEED.index(frequency) < fastest:
         message = _("Your %(plan)s plan schedules audits at most %(frequency)s.") % {
-            "plan": limits.name,
+            "plan": limits.display_name,
             "frequency": ScanConfiguration.Frequency(limits.fastest_schedule).label.lower(),
         }
         return _refuse("schedule_audits", message, limits.fastest_schedule)
@@ -311,7 +393,7 @@ def _may_render_javascript(user, plan: UserPlan, **kw) -> Decision:
     if plan.limits.javascript_rendering:
         return Decision(True, "render_javascript")
     message = _("JavaScript rendering is not included in your %(plan)s plan.") % {
-        "plan": plan.limits.name
+        "plan": plan.limits.display_name
     }
     return _refuse("render_javascript", message)
 
@@ -324,7 +406,7 @@ def _may_pages_per_audit(user, plan: UserPlan, *, n: int, **kw) -> Decision:
         "Your %(plan)s plan audits up to %(count)d page per audit.",
         "Your %(plan)s plan audits up to %(count)d pages per audit.",
         allowed,
-    ) % {"count": allowed, "plan": plan.limits.name}
+    ) % {"count": allowed, "plan": plan.limits.display_name}
     return _refuse("pages_per_audit", message, allowed, asked=n)
 
 
@@ -335,14 +417,14 @@ def _may_ai_generate(user, plan: UserPlan, *, credits: int = 1, **kw) -> Decisio
         return Decision(True, "ai_generate", limit=allowed)
     if not allowed:
         message = _("AI suggestions are not included in your %(plan)s plan.") % {
-            "plan": plan.limits.name
+            "plan": plan.limits.display_name
         }
     else:
         message = ngettext(
             "You have used the %(count)d AI credit of your %(plan)s plan %(period)s.",
             "You have used all %(count)d AI credits of your %(plan)s plan %(period)s.",
             allowed,
-        ) % {"count": allowed, "plan": plan.limits.name, "period": _period_words(plan)}
+        ) % {"count": allowed, "plan": plan.limits.display_name, "period": _period_words(plan)}
     return _refuse("ai_generate", message, allowed, used=usage.ai_credits_used)
 
 
@@ -385,7 +467,7 @@ class PlanForDisplay:
 
     @property
     def name(self) -> str:
-        return self.limits.name
+        return self.limits.display_name
 
     @property
     def recommended(self) -> bool:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 import stripe
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from djstripe.models import (
     Customer,
@@ -32,8 +34,8 @@ from vivaseo_site.core.queue import task_queue_on_commit
 
 from . import notices
 from .catalogue import CATALOGUE, TRIAL_DAYS, PlanSeed
-from .models import PlanLimits, UsageGrant
-from .selectors import payments_configured, plan_price, trial_available, user_plan
+from .models import CheckoutSession, ComplimentaryPlan, PlanLimits, UsageGrant
+from .selectors import PlanPrice, payments_configured, plan_price, trial_available, user_plan
 
 logger = logging.getLogger(__name__)
 
@@ -74,24 +76,68 @@ def stripe_customer_ensure(*, user: User) -> Customer:
     return customer
 
 
+# A remembered Checkout session is handed out again only while the customer has this long
+# left to pay in it; one closer to its end is expired and replaced.
+CHECKOUT_REUSE_MARGIN = timedelta(minutes=15)
+
+
+def _user_row_lock(user: User) -> User:
+    """Lock the user's row until the transaction ends (call inside ``transaction.atomic``):
+    a customer's billing steps run one after the other. The row read fresh (trial_used)."""
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
 def checkout_session_create(
     *, user: User, plan_slug: str, interval: str, success_url: str, cancel_url: str
 ) -> str:
     """A Stripe Checkout session for a subscription to ``plan_slug`` billed per ``interval``
     ("month" or "year"); returns the address to send the customer to. The first paid plan
-    of a customer starts with a trial, once."""
+    of a customer starts with a trial, once.
+
+    Race-safe: under the user row lock, an open session the customer already has is reused
+    (same price) or expired in Stripe (another price) before a new one opens, so two clicks,
+    tabs or devices never hold two sessions that could both subscribe, or both carry the
+    trial. The lock is held across the calls to Stripe; it is the customer's own row.
+    """
     api_key = _api_key()
-    if not user_plan(user).is_free:
-        raise ValidationError(
-            _("You already have a plan. Change or cancel it in the billing portal.")
-        )
     price = plan_price(plan_slug=plan_slug, interval=interval)
     if price is None:
         raise ValidationError(_("This plan is not for sale. Choose another one."))
+    with transaction.atomic():
+        locked = _user_row_lock(user)
+        _refuse_a_second_subscription(locked)
+        reused = _open_checkout_session(user=locked, price=price, api_key=api_key)
+        if reused is None:
+            url = _checkout_session_open(
+                user=locked,
+                plan_slug=plan_slug,
+                price=price,
+                success_url=success_url,
+                cancel_url=cancel_url,
+                api_key=api_key,
+            )
+        else:
+            url = reused.url
+    if reused is _PAID_MEANWHILE:
+        # Raised after the commit: the subscription the sync found stays stored.
+        _refuse_a_second_subscription(user)
+    return url
+
+
+def _checkout_session_open(
+    *,
+    user: User,
+    plan_slug: str,
+    price: PlanPrice,
+    success_url: str,
+    cancel_url: str,
+    api_key: str,
+) -> str:
     customer = stripe_customer_ensure(user=user)
     metadata = {"djstripe_subscriber": str(user.pk), "plan": plan_slug}
     subscription_data: dict = {"metadata": metadata}
-    if trial_available(user):
+    trial = trial_available(user)
+    if trial:
         subscription_data["trial_period_days"] = TRIAL_DAYS
     session = stripe.checkout.Session.create(
         api_key=api_key,
@@ -105,7 +151,58 @@ def checkout_session_create(
         cancel_url=cancel_url,
         locale=user.preferred_language or "auto",
     )
+    CheckoutSession.objects.create(
+        user=user,
+        stripe_id=session.id,
+        price_id=price.stripe_price_id,
+        trial=trial,
+        url=session.url,
+        expires_at=datetime.fromtimestamp(session.expires_at, tz=UTC),
+    )
     return session.url
+
+
+def _refuse_a_second_subscription(user: User) -> None:
+    if user_plan(user).subscription is not None:
+        raise ValidationError(
+            _("You already have a plan. Change or cancel it in the billing portal.")
+        )
+
+
+# What _open_checkout_session answers when the remembered session was paid meanwhile.
+_PAID_MEANWHILE = CheckoutSession(stripe_id="paid meanwhile", url="")
+
+
+def _open_checkout_session(*, user: User, price: PlanPrice, api_key: str) -> CheckoutSession | None:
+    """The customer's open Checkout session for ``price``, to hand out again; None when a
+    new one may open. An open session for another price, or one about to expire, is expired
+    in Stripe first. One that was paid (its webhook not here yet) is synced: with the
+    subscription it started still current, `_PAID_MEANWHILE`."""
+    now = timezone.now()
+    remembered = CheckoutSession.objects.filter(user=user, expires_at__gt=now).first()
+    if remembered is None:
+        return None
+    status = stripe.checkout.Session.retrieve(remembered.stripe_id, api_key=api_key).status
+    reusable = (
+        remembered.price_id == price.stripe_price_id
+        and remembered.expires_at > now + CHECKOUT_REUSE_MARGIN
+    )
+    if status == "open" and reusable:
+        return remembered
+    if status == "open":
+        try:
+            stripe.checkout.Session.expire(remembered.stripe_id, api_key=api_key)
+        except stripe.InvalidRequestError:
+            # Paid (or expired) between the two calls: read which.
+            status = stripe.checkout.Session.retrieve(remembered.stripe_id, api_key=api_key).status
+    remembered.expires_at = now
+    remembered.save(update_fields=["expires_at"])
+    if status == "complete":
+        for customer in user.djstripe_customers.filter(date_purged__isnull=True):
+            subscription_sync(customer=customer)
+        if user_plan(user).subscription is not None:
+            return _PAID_MEANWHILE
+    return None
 
 
 def portal_session_create(*, user: User, return_url: str) -> str:
@@ -234,6 +331,28 @@ def usage_grant_create(
     return UsageGrant.objects.create(
         user=user, granted_by=granted_by, reason=reason, audits=audits, ai_credits=ai_credits
     )
+
+
+def complimentary_plan_grant(
+    *, user: User, plan: PlanLimits, granted_by: User | None, reason: str, ends_at=None
+) -> ComplimentaryPlan:
+    """Put ``user`` on ``plan`` without Stripe until ``ends_at`` (None: until ended)."""
+    if not reason.strip():
+        raise ValidationError(_("Say why you grant this: the reason is kept with the grant."))
+    if plan.is_free:
+        raise ValidationError(_("Everybody has the free plan already. Choose a paid plan."))
+    return ComplimentaryPlan.objects.create(
+        user=user, plan=plan, granted_by=granted_by, reason=reason, ends_at=ends_at
+    )
+
+
+def complimentary_plan_end(*, complimentary: ComplimentaryPlan) -> ComplimentaryPlan:
+    """End a complimentary plan now (the row stays as the record that it was given)."""
+    now = timezone.now()
+    if complimentary.ends_at is None or complimentary.ends_at > now:
+        complimentary.ends_at = now
+        complimentary.save(update_fields=["ends_at"])
+    return complimentary
 
 
 # --- Bootstrap ----------------------------------------------------------------------------

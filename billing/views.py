@@ -25,6 +25,8 @@ def subscription(request):
             "account_tab": "subscription",
             "plan": plan,
             "usage": usage,
+            "portal_available": plan.subscription is not None
+            or selectors.has_subscription_to_manage(request.user),
             "plans": selectors.plans_for_display(),
             "payments_configured": selectors.payments_configured(),
             "trial_available": selectors.trial_available(request.user),

@@ -12,6 +12,8 @@ ensure_system_packages
 install_python_packages
 uv run python manage.py migrate --noinput
 uv run python manage.py bootstrap_site
+# The plans (and, with Stripe keys, their products, prices and webhook endpoint); idempotent.
+uv run python manage.py billing_bootstrap
 # The demo bakery (scripts/demo_site/) on a loopback address of its own, 127.0.0.2, which
 # start.env lets the crawler reach; stopped with the rest. bootstrap_demo audits it twice.
 demo_site_port="$(python3 scripts/demo_site/serve.py --pick-port)"

@@ -7,6 +7,7 @@ import functools
 import zoneinfo
 from collections.abc import Callable
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -85,3 +86,13 @@ def get_only(request: HttpRequest) -> HttpResponse | None:
 
 def paginate(request: HttpRequest, items, *, per_page: int = PAGE_SIZE) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+# Messages that carry this tag get a link to the plans (templates/dashboard/base.html).
+UPGRADE_TAG = "upgrade"
+
+
+def plan_limit_message(request: HttpRequest, refused) -> None:
+    """Tell the customer what their plan refused (a billing LimitReached), with the link to
+    upgrade."""
+    messages.error(request, refused.decision.message, extra_tags=UPGRADE_TAG)

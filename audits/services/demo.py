@@ -17,8 +17,9 @@ from django.db import transaction
 from audits.models import SEOReport, SEOScan, Website
 from audits.services.pdf import report_pdf_prepare
 from audits.services.report_files import report_pdfs_delete_on_commit
-from audits.services.scans import QuotaExceeded, scan_run, scan_start, website_url_clean
+from audits.services.scans import scan_run, scan_start, website_url_clean
 from audits.services.websites import website_create
+from billing.selectors import LimitReached
 
 DEMO_WEBSITE_NAME = "Sunflower Bakery"
 DEMO_WEBSITE_DESCRIPTION = "The demo bakery that `bash scripts/start.sh` serves on this machine."
@@ -85,8 +86,8 @@ def _audit(*, user, website: Website, version: str, show: Callable[[str], None])
     show(version)
     try:
         started = scan_start(user=user, website=website, queue=False)
-    except QuotaExceeded as error:
-        raise DemoAuditFailed(f"The demo customer has no free audits left ({error}).") from error
+    except LimitReached as error:
+        raise DemoAuditFailed(f"The demo customer's plan refused the audit ({error}).") from error
     # Run here, not queued: a worker that is already up must not claim it first.
     scan = scan_run(scan_id=started.pk)
     if scan is None or scan.status != SEOScan.Status.COMPLETED:

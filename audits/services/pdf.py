@@ -136,9 +136,12 @@ def _logo_svg() -> str:
     return Path(path).read_text(encoding="utf-8") if path else ""
 
 
-def report_pdf_context(*, scan: SEOScan, language: str) -> dict[str, Any]:
-    """Everything the PDF template shows (call inside ``override(language)``)."""
-    report = SEOReport.objects.get(scan=scan)
+def report_pdf_context(
+    *, scan: SEOScan, language: str, report: SEOReport | None = None
+) -> dict[str, Any]:
+    """Everything the PDF template shows (call inside ``override(language)``); ``report``
+    is the audit's, read here unless the caller has it."""
+    report = report or SEOReport.objects.get(scan=scan)
     website = scan.website
     scores = [row | {"band": score_band(row["score"])} for row in category_rows(report)]
     categories, severities = _findings_by_category(scan, language, scores)
@@ -210,18 +213,18 @@ def _url_fetcher():
     return URLFetcher(allowed_protocols=("data",), allow_redirects=False)
 
 
-def report_pdf_html(*, scan: SEOScan, language: str) -> str:
+def report_pdf_html(*, scan: SEOScan, language: str, report: SEOReport | None = None) -> str:
     with override(language), timezone.override(_user_timezone(scan)):
         return render_to_string(
-            "reports/pdf.html", report_pdf_context(scan=scan, language=language)
+            "reports/pdf.html", report_pdf_context(scan=scan, language=language, report=report)
         )
 
 
-def report_pdf_render(*, scan: SEOScan, language: str) -> bytes:
+def report_pdf_render(*, scan: SEOScan, language: str, report: SEOReport | None = None) -> bytes:
     """The PDF report of a completed audit (it must have a report) in ``language``."""
     from weasyprint import HTML  # loaded on first render, as in _font_config
 
-    html = report_pdf_html(scan=scan, language=language)
+    html = report_pdf_html(scan=scan, language=language, report=report)
     path = finders.find(STYLESHEET)
     stylesheet = _stylesheet(path, Path(path).stat().st_mtime)
     document = HTML(string=html, url_fetcher=_url_fetcher(), base_url=str(settings.BASE_DIR))
@@ -248,10 +251,12 @@ def report_pdf_is_fresh(*, report: SEOReport, language: str) -> bool:
     )
 
 
-def report_pdf_store(*, scan: SEOScan, language: str) -> SEOReport:
-    """Render the PDF and keep it in ``SEOReport.pdf_file``, replacing the one there."""
-    content = report_pdf_render(scan=scan, language=language)
-    report = SEOReport.objects.get(scan=scan)
+def report_pdf_store(*, scan: SEOScan, language: str, report: SEOReport | None = None) -> SEOReport:
+    """Render the PDF and keep it in ``SEOReport.pdf_file``, replacing the one there
+    (``report``: the audit's, read here unless the caller has it). Raises
+    SEOReport.DoesNotExist when the audit was deleted while its PDF rendered."""
+    report = report or SEOReport.objects.get(scan=scan)
+    content = report_pdf_render(scan=scan, language=language, report=report)
     if report.pdf_file:
         # Otherwise the storage keeps the old file and gives the new one a random suffix.
         report.pdf_file.delete(save=False)
@@ -261,7 +266,14 @@ def report_pdf_store(*, scan: SEOScan, language: str) -> SEOReport:
     report.pdf_file.save(name.rsplit("/", 1)[-1], ContentFile(content), save=False)
     report.pdf_generated_at = timezone.now()
     # Not `modified`: the PDF stays fresh only while the report does not change after it.
-    report.save(update_fields=["pdf_file", "pdf_generated_at"])
+    # An update, not save(): the audit may have been deleted while the PDF rendered, and
+    # then no row is left to update and the file just written is an orphan.
+    stored = SEOReport.objects.filter(pk=report.pk).update(
+        pdf_file=report.pdf_file.name, pdf_generated_at=report.pdf_generated_at
+    )
+    if not stored:
+        report.pdf_file.delete(save=False)
+        raise SEOReport.DoesNotExist(f"The report of audit {scan.pk} was deleted.")
     return report
 
 
@@ -284,18 +296,19 @@ def report_pdf_bytes(*, scan: SEOScan, language: str) -> bytes:
     key = report_pdf_cache_key(report, language)
     content = cache.get(key)
     if content is None:
-        content = report_pdf_render(scan=scan, language=language)
+        content = report_pdf_render(scan=scan, language=language, report=report)
         cache.set(key, content, CACHE_SECONDS)
     return content
 
 
-def report_pdf_warm_cache(*, scan: SEOScan, language: str) -> bool:
+def report_pdf_warm_cache(*, scan: SEOScan, language: str, report: SEOReport | None = None) -> bool:
     """Render ``language`` into the cache unless it is there; True when it rendered."""
-    report = SEOReport.objects.get(scan=scan)
+    report = report or SEOReport.objects.get(scan=scan)
     key = report_pdf_cache_key(report, language)
     if cache.get(key) is not None:
         return False
-    cache.set(key, report_pdf_render(scan=scan, language=language), CACHE_SECONDS)
+    content = report_pdf_render(scan=scan, language=language, report=report)
+    cache.set(key, content, CACHE_SECONDS)
     return True
 
 
@@ -316,9 +329,10 @@ def report_pdf_prepare(*, scan_id: int, language: str) -> str:
         if language == scan.user.preferred_language:
             if report_pdf_is_fresh(report=report, language=language):
                 return "fresh"
-            report_pdf_store(scan=scan, language=language)
+            report_pdf_store(scan=scan, language=language, report=report)
             return "stored"
-        return "cached" if report_pdf_warm_cache(scan=scan, language=language) else "fresh"
+        warmed = report_pdf_warm_cache(scan=scan, language=language, report=report)
+        return "cached" if warmed else "fresh"
     except SEOReport.DoesNotExist:
         # The audit or the account was deleted while the PDF rendered: nothing left to keep.
         logger.info("Audit %s was deleted while its PDF rendered.", scan_id)

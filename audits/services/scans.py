@@ -46,6 +46,7 @@ from audits.storage import (
     page_result_from_checked,
 )
 from audits.website_address import website_url_clean
+from billing.selectors import may, user_plan
 from vivaseo_site.core.queue import task_queue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -53,12 +54,8 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 100
 BATCH_SECONDS = 1.0
 # A scan in one of these has ended: whatever ends it again (a late cancel, a failure) changes
-# nothing, so a free audit is given back at most once.
+# nothing, so an audit is given back at most once.
 ENDED_STATUSES = (SEOScan.Status.COMPLETED, SEOScan.Status.FAILED, SEOScan.Status.CANCELLED)
-
-
-class QuotaExceeded(PermissionDenied):
-    pass
 
 
 class ScanAlreadyRunning(ValidationError):
@@ -74,7 +71,7 @@ def scan_start(
     user,
     website: Website,
     scan_type: str = SEOScan.ScanType.MANUAL,
-    max_pages: int = crawl_settings.DEFAULT_MAX_PAGES,
+    max_pages: int | None = None,
     max_depth: int = crawl_settings.DEFAULT_MAX_DEPTH,
     render_js: bool = False,
     crawl_options: dict | None = None,
@@ -86,19 +83,16 @@ def scan_start(
     With ``queue=False`` nothing is queued: the caller runs it with `scan_run` itself (the
     demo's audits), so no worker can claim it first.
 
-    Raises ScanAlreadyRunning when the website has a running audit: a unique index allows
-    one per website, so two concurrent starts cannot both get through.
+    Raises LimitReached (billing) when the plan allows no more audits this period, not this
+    many pages or no JavaScript rendering, and ScanAlreadyRunning when the website has a
+    running audit: a unique index allows one per website, so two concurrent starts cannot
+    both get through.
     """
     if website.user_id != user.pk:
         raise PermissionDenied("This website belongs to another account.")
     if not website.is_active:
         raise ValidationError(_("This website is deactivated. Activate it to audit it again."))
-    # Lock the user row so two quick clicks cannot both spend the last free audit.
-    locked_user = get_user_model().objects.select_for_update().get(pk=user.pk)
-    if locked_user.free_usage <= 0:
-        raise QuotaExceeded(_("You have used all your free audits."))
-    locked_user.free_usage = F("free_usage") - 1
-    locked_user.save(update_fields=["free_usage"])
+    max_pages = scan_allowance_check(user=user, max_pages=max_pages, render_js=render_js)
     try:
         with transaction.atomic():
             scan = SEOScan.objects.create(
@@ -124,6 +118,32 @@ def scan_start(
     return scan
 
 
+def usual_page_limit(limits) -> int:
+    """The pages an audit crawls when nobody chose: the usual number, or fewer when the plan
+    (``limits``, a billing.PlanLimits) allows fewer."""
+    allowed = limits.pages_per_audit
+    usual = crawl_settings.DEFAULT_MAX_PAGES
+    return usual if allowed is None else min(usual, allowed)
+
+
+def scan_allowance_check(*, user, max_pages: int | None, render_js: bool) -> int:
+    """Raise LimitReached unless ``user``'s plan allows this audit now; returns its page
+    limit (``max_pages``, or the usual one within the plan when None).
+
+    Call it inside the transaction that creates the scan: the user row is locked first, so
+    two quick clicks cannot both spend the last audit of the period (usage is counted from
+    the scans themselves)."""
+    locked_user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    plan = user_plan(locked_user)
+    may(locked_user, "start_audit", plan=plan).raise_if_refused()
+    if max_pages is None:
+        max_pages = usual_page_limit(plan.limits)
+    may(locked_user, "pages_per_audit", plan=plan, n=max_pages).raise_if_refused()
+    if render_js:
+        may(locked_user, "render_javascript", plan=plan).raise_if_refused()
+    return max_pages
+
+
 def scan_enqueue(*, scan: SEOScan) -> None:
     task_queue_on_commit(task_names.RUN_SCAN, scan.pk)
 
@@ -131,7 +151,8 @@ def scan_enqueue(*, scan: SEOScan) -> None:
 @transaction.atomic
 def scan_cancel(*, scan: SEOScan, user) -> SEOScan:
     """Ask a running scan to stop; a pending one is cancelled at once and, having crawled
-    nothing, gives its free audit back (a running one does when it stops with no page)."""
+    nothing, is not counted against the plan (a running one is not when it stops with no
+    page)."""
     if scan.user_id != user.pk:
         raise PermissionDenied("This audit belongs to another account.")
     cancelled = SEOScan.objects.filter(pk=scan.pk, status=SEOScan.Status.PENDING).update(
@@ -140,7 +161,7 @@ def scan_cancel(*, scan: SEOScan, user) -> SEOScan:
         progress_step=_("Cancelled"),
     )
     if cancelled:
-        _free_audit_give_back(scan)
+        _audit_give_back(scan)
     SEOScan.objects.filter(pk=scan.pk, status=SEOScan.Status.PROCESSING).update(
         cancel_requested=True
     )
@@ -148,10 +169,10 @@ def scan_cancel(*, scan: SEOScan, user) -> SEOScan:
     return scan
 
 
-def _free_audit_give_back(scan: SEOScan) -> None:
-    """The free audit scan_start spent comes back: the audit gave its owner nothing. Callers
-    call it once per scan, from the update that ended it."""
-    get_user_model().objects.filter(pk=scan.user_id).update(free_usage=F("free_usage") + 1)
+def _audit_give_back(scan: SEOScan) -> None:
+    """The audit is not counted against its owner's plan: it gave them nothing. Callers call
+    it once per scan, from the update that ended it."""
+    SEOScan.objects.filter(pk=scan.pk).update(refunded=True)
 
 
 def _claim(scan_id: int) -> SEOScan | None:
@@ -414,7 +435,7 @@ def _scan_cancelled(scan: SEOScan, *, pages_crawled: int, pages_answered: int) -
         )
     )
     if ended and pages_answered == 0:
-        _free_audit_give_back(scan)
+        _audit_give_back(scan)
     scan.refresh_from_db()
     return scan
 
@@ -578,8 +599,8 @@ def _length_score(length: int, *, good: tuple[int, int]) -> int:
 def scan_fail(
     *, scan: SEOScan, message: str, failure: SEOScan.Failure, finished_because: str = ""
 ) -> SEOScan:
-    """Mark a scan failed with a message for the customer; give the free audit back only
-    when the failure was ours (``failure.refunds``), never for what the site did."""
+    """Mark a scan failed with a message for the customer. It is not counted against the plan
+    when the failure was ours (``failure.refunds``); what the site did counts."""
     with transaction.atomic():
         updated = (
             SEOScan.objects.filter(pk=scan.pk)
@@ -595,7 +616,7 @@ def scan_fail(
         )
         if updated:
             if failure.refunds:
-                _free_audit_give_back(scan)
+                _audit_give_back(scan)
             _announce(scan)
     scan.refresh_from_db()
     return scan

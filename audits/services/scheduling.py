@@ -18,7 +18,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from audits.models import SEOScan
-from audits.services.scans import QuotaExceeded, ScanAlreadyRunning, scan_start
+from audits.services.scans import ScanAlreadyRunning, scan_start
+from billing.notices import scheduled_audit_refused_notify
+from billing.selectors import LimitReached, may, user_plan
 from vivaseo_site.accounts.models import ScanConfiguration
 from vivaseo_site.core.timezones import zone_named
 
@@ -53,7 +55,12 @@ def latest_slot(configuration: ScanConfiguration, *, now: datetime) -> datetime:
 
 
 def scheduled_scans_queue(*, now: datetime | None = None) -> int:
-    """Queue the due slot of every enabled schedule for each active website; returns count."""
+    """Queue the due slot of every enabled schedule for each active website; returns count.
+
+    The plan is asked first: a schedule the plan no longer allows (the customer moved to a
+    smaller plan), or an audit over the period's quota, is not started and the customer is
+    told once per period (billing.notices), instead of the schedule going quiet.
+    """
     now = now or timezone.now()
     queued = 0
     running = models.Q(status__in=SEOScan.ACTIVE_STATUSES)
@@ -64,22 +71,29 @@ def scheduled_scans_queue(*, now: datetime | None = None) -> int:
         slot = latest_slot(configuration, now=now)
         if slot < configuration.modified:
             continue  # the schedule was set up after this slot: wait for the next one
-        for website in configuration.user.websites.filter(is_active=True):
+        user = configuration.user
+        plan = user_plan(user)
+        frequency = configuration.frequency
+        if not may(user, "schedule_audits", plan=plan, frequency=frequency):
+            scheduled_audit_refused_notify(user=user, action="schedule_audits", frequency=frequency)
+            continue
+        for website in user.websites.filter(is_active=True):
             scans = SEOScan.objects.filter(website=website)
             if scans.filter(models.Q(scheduled_for=slot) | running).exists():
                 continue
             try:
                 with transaction.atomic():
                     scan_start(
-                        user=configuration.user,
+                        user=user,
                         website=website,
                         scan_type=SEOScan.ScanType.SCHEDULED,
                         scheduled_for=slot,
                     )
             except (IntegrityError, ScanAlreadyRunning):
                 continue  # another tick queued this slot, or an audit started since the check
-            except QuotaExceeded:
-                logger.info("scheduled audit skipped for %s: no audits left", website.url)
+            except LimitReached:
+                logger.info("scheduled audits of %s stopped: plan limit reached", user.pk)
+                scheduled_audit_refused_notify(user=user)
                 break
             queued += 1
     return queued

@@ -19,26 +19,28 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from audits import crawl_settings
 from audits.dns_resolver import DeadlineResolver
 from audits.engine.safety import UnsafeAddressError, parse_ip_host, resolve_and_vet
 from audits.models import SEOReport, SEOScan, Website
 from audits.services.report_files import report_pdfs_delete_on_commit
-from audits.services.scans import QuotaExceeded, ScanAlreadyRunning, scan_start
+from audits.services.scans import ScanAlreadyRunning, scan_start
 from audits.website_address import host_display, url_display, website_origin, website_url_clean
+from billing.selectors import LimitReached, may
 
 logger = logging.getLogger(__name__)
 
-# What the dashboard lets a customer choose until plans set their own limits.
-MAX_PAGES_CHOICES = (10, 25, 50, 100, 200)
-MAX_PAGES_LIMIT = 200
+# The page limits the dashboard offers, up to what the customer's plan allows (its
+# pages_per_audit); no audit crawls more than MAX_PAGES_LIMIT, whatever the plan says.
+MAX_PAGES_CHOICES = (10, 25, 50, 100, 200, 500, 1_000, 2_500, 5_000, 10_000)
+MAX_PAGES_LIMIT = 10_000
 
 
 @dataclass(frozen=True)
 class WebsiteCreated:
     website: Website
     scan: SEOScan | None
-    # Why no audit was started (the quota is used up), for the customer; empty when it was.
+    # Why no audit was started (the plan's audits are used up), for the customer; empty when
+    # it was.
     audit_problem: str = ""
 
 
@@ -151,22 +153,34 @@ def website_create(
     description: str = "",
     start_audit: bool = True,
     check_address: bool = True,
-    max_pages: int = crawl_settings.DEFAULT_MAX_PAGES,
+    max_pages: int | None = None,
     render_js: bool = False,
 ) -> WebsiteCreated:
-    """Add a website and start its `initial` audit (``max_pages``, ``render_js``) in the same
-    transaction.
+    """Add a website and start its `initial` audit (``max_pages``, None: the usual number
+    within the plan; ``render_js``) in the same transaction.
 
-    Raises ValidationError for an invalid, duplicate or refused address. When the free audits
-    are used up the website is still added and ``audit_problem`` says why nothing started.
+    Raises ValidationError for an invalid, duplicate or refused address, and LimitReached
+    (billing) when the plan allows no more websites, or not this many pages or rendering.
+    When the plan's audits are used up the website is still added and ``audit_problem``
+    says why nothing started.
     """
     url = website_url_clean(url)
     if existing := _website_at_origin(user=user, url=url):
         raise _duplicate(url, existing)
+    max_pages = page_limit(max_pages) if max_pages is not None else None
+    # Asked before the DNS lookup, which is slow; asked again under the lock below.
+    may(user, "add_website").raise_if_refused()
     if check_address:
         website_address_check(url=url)
     try:
         with transaction.atomic():
+            # Two quick submits of two addresses must not both take the plan's last website.
+            may(user_locked(user), "add_website").raise_if_refused()
+            if start_audit:
+                if max_pages is not None:
+                    may(user, "pages_per_audit", n=max_pages).raise_if_refused()
+                if render_js:
+                    may(user, "render_javascript").raise_if_refused()
             website = Website.objects.create(
                 user=user,
                 url=url,
@@ -180,26 +194,29 @@ def website_create(
                         user=user,
                         website=website,
                         scan_type=SEOScan.ScanType.INITIAL,
-                        max_pages=page_limit(max_pages),
+                        max_pages=max_pages,
                         render_js=render_js,
                     )
-                except QuotaExceeded as error:
-                    problem = _quota_message(error)
+                except LimitReached as refused:
+                    problem = _(
+                        "%(reason)s The website was added; you can audit it once your plan "
+                        "has audits left."
+                    ) % {"reason": refused.decision.message}
     except IntegrityError as error:
         # Two quick submits of the same address: the constraint caught the second one.
         raise _duplicate(url) from error
     return WebsiteCreated(website=website, scan=scan, audit_problem=problem)
 
 
+def user_locked(user):
+    """``user``'s row, locked until the transaction ends: what the plan allows is decided one
+    request at a time (PostgreSQL; SQLite's IMMEDIATE transactions take turns anyway)."""
+    return type(user).objects.select_for_update().get(pk=user.pk)
+
+
 def page_limit(max_pages: int) -> int:
     """The page limit an audit gets: what was asked, within what the dashboard offers."""
     return max(1, min(int(max_pages), MAX_PAGES_LIMIT))
-
-
-def _quota_message(error: Exception) -> str:
-    return _("%(reason)s The website was added; you can audit it once you have audits left.") % {
-        "reason": " ".join(str(arg) for arg in error.args) or _("No audits left.")
-    }
 
 
 def website_update(*, website: Website, name: str, description: str = "") -> Website:
@@ -227,13 +244,13 @@ def website_scan_start(
     *,
     user,
     website: Website,
-    max_pages: int = crawl_settings.DEFAULT_MAX_PAGES,
+    max_pages: int | None = None,
     render_js: bool = False,
     scan_type: str = SEOScan.ScanType.MANUAL,
 ) -> SEOScan:
     """Start an audit from the dashboard: one at a time per website, within the page limit.
 
-    Raises ValidationError (deactivated, already running) or QuotaExceeded.
+    Raises ValidationError (deactivated, already running) or LimitReached (billing).
     """
     if SEOScan.objects.filter(website=website, status__in=SEOScan.ACTIVE_STATUSES).exists():
         raise ScanAlreadyRunning()
@@ -241,6 +258,6 @@ def website_scan_start(
         user=user,
         website=website,
         scan_type=scan_type,
-        max_pages=page_limit(max_pages),
+        max_pages=page_limit(max_pages) if max_pages is not None else None,
         render_js=render_js,
     )

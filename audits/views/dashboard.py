@@ -4,6 +4,7 @@ and what the free audits still allow."""
 from django.shortcuts import render
 
 from audits.selectors import websites as website_selectors
+from billing.selectors import usage_this_period
 from vivaseo_site.dashboard import customer_view
 from vivaseo_site.notifications.selectors import notifications_recent
 
@@ -26,7 +27,7 @@ def home(request):
             "counts": website_selectors.website_counts(user=user),
             "running_scans": running,
             "recent_notifications": notifications_recent(user=user, limit=5),
-            "free_audits_left": user.free_usage,
+            "usage": usage_this_period(user),
             "nav": "home",
         },
     )

@@ -16,10 +16,11 @@ from audits.forms import ScanStartForm
 from audits.models import SEOScan, Website
 from audits.selectors import reports as report_selectors
 from audits.services import websites
-from audits.services.scans import QuotaExceeded, scan_cancel
+from audits.services.scans import scan_cancel
 from audits.views.contexts import overview_context, scan_or_404
+from billing.selectors import LimitReached, user_plan
 from vivaseo_site.core.ratelimits import action_rate_limit
-from vivaseo_site.dashboard import customer_view, post_only
+from vivaseo_site.dashboard import UPGRADE_TAG, customer_view, plan_limit_message, post_only
 
 
 def scan_status_payload(scan: SEOScan) -> dict:
@@ -52,7 +53,8 @@ def scan_detail(request, pk: int):
     }
     if scan.status in (SEOScan.Status.FAILED, SEOScan.Status.CANCELLED):
         context["retry_form"] = ScanStartForm(
-            initial={"max_pages": scan.max_pages, "render_js": scan.render_js}
+            initial={"max_pages": scan.max_pages, "render_js": scan.render_js},
+            limits=user_plan(request.user).limits,
         )
     return render(request, "dashboard/scans/detail.html", context)
 
@@ -69,9 +71,12 @@ def scan_start(request, pk: int):
     website = get_object_or_404(Website, user=request.user, pk=pk)
     if refused := post_only(request):
         return refused
-    form = ScanStartForm(request.POST)
+    form = ScanStartForm(request.POST, limits=user_plan(request.user).limits)
     if not form.is_valid():
-        messages.error(request, _("Choose how many pages to audit."))
+        # A page limit the plan does not offer (a form from before a change of plan): the
+        # field's help says what the plan allows.
+        text = f"{_('Choose how many pages to audit.')} {form.fields['max_pages'].help_text}"
+        messages.error(request, text, extra_tags=UPGRADE_TAG)
         return redirect("dashboard:website_detail", pk=website.pk)
     if limited := action_rate_limit(request=request, action="scan_start"):
         messages.error(request, limited)
@@ -83,8 +88,8 @@ def scan_start(request, pk: int):
             max_pages=form.cleaned_data["max_pages"],
             render_js=form.cleaned_data["render_js"],
         )
-    except QuotaExceeded as error:
-        messages.error(request, " ".join(str(arg) for arg in error.args))
+    except LimitReached as error:
+        plan_limit_message(request, error)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         if getattr(error, "code", None) == "already_running":

@@ -13,8 +13,15 @@ from audits.selectors import reports as report_selectors
 from audits.selectors import websites as website_selectors
 from audits.services import websites
 from audits.views.contexts import score_history_context
+from billing.selectors import LimitReached, may, usage_this_period, user_plan
 from vivaseo_site.core.ratelimits import action_rate_limit
-from vivaseo_site.dashboard import customer_view, paginate, post_only
+from vivaseo_site.dashboard import (
+    UPGRADE_TAG,
+    customer_view,
+    paginate,
+    plan_limit_message,
+    post_only,
+)
 
 
 def _website_or_404(request, pk: int) -> Website:
@@ -33,7 +40,11 @@ def website_list(request):
 
 @customer_view
 def website_add(request):
-    form = WebsiteAddForm(request.POST or None)
+    plan = user_plan(request.user)
+    if refused := may(request.user, "add_website", plan=plan).message:
+        # The plan's websites are all in use: say so before anyone fills in the form.
+        return _website_add_page(request, None, refused=refused)
+    form = WebsiteAddForm(request.POST or None, limits=plan.limits)
     if request.method == "POST" and form.is_valid():
         # Counted before the DNS lookup: failed attempts cost us a lookup too.
         if limited := action_rate_limit(request=request, action="website_add"):
@@ -48,6 +59,8 @@ def website_add(request):
                 max_pages=form.cleaned_data["max_pages"],
                 render_js=form.cleaned_data["render_js"],
             )
+        except LimitReached as error:
+            plan_limit_message(request, error)
         except ValidationError as error:
             form.add_error("url", error)
         else:
@@ -58,14 +71,24 @@ def website_add(request):
                     % {"site": created.website},
                 )
                 return redirect("dashboard:scan_detail", pk=created.scan.pk)
-            messages.warning(request, created.audit_problem)
+            messages.warning(request, created.audit_problem, extra_tags=UPGRADE_TAG)
             return redirect("dashboard:website_detail", pk=created.website.pk)
     return _website_add_page(request, form)
 
 
-def _website_add_page(request, form: WebsiteAddForm, *, status: int = 200):
+def _website_add_page(
+    request, form: WebsiteAddForm | None, *, status: int = 200, refused: str = ""
+):
     return render(
-        request, "dashboard/websites/add.html", {"form": form, "nav": "websites"}, status=status
+        request,
+        "dashboard/websites/add.html",
+        {
+            "form": form,
+            "refused": refused,
+            "usage": usage_this_period(request.user),
+            "nav": "websites",
+        },
+        status=status,
     )
 
 
@@ -87,7 +110,7 @@ def website_detail(request, pk: int):
             "page_obj": scans,
             "scans": scans.object_list,
             "trend": website_selectors.score_trend(website.latest_score, website.previous_score),
-            "start_form": ScanStartForm(),
+            "start_form": ScanStartForm(limits=user_plan(request.user).limits),
             "nav": "websites",
         }
         | score_history_context(website=website),

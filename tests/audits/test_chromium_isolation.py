@@ -360,9 +360,11 @@ def test_render_audits_go_to_the_render_queue_only_when_one_is_set(
 ):
     from audits.models import Website
     from audits.services.scans import scan_start
+    from tests.plans import plan_give
     from vivaseo_site.celery import app
 
     customer = make_user()
+    plan_give(customer, "premium")  # rendering, several websites
     default_queue = app.conf.task_default_queue
 
     def queue_of(scan) -> str:

@@ -25,6 +25,7 @@ from audits.services import scans as scans_service
 from audits.services.scans import ScanAlreadyRunning, scan_start, scans_recover_stuck
 from audits.services.scheduling import scheduled_scans_queue
 from tests.conftest import thread_frames, wait_for
+from tests.plans import audits_left, plan_give
 
 AMS = ZoneInfo("Europe/Amsterdam")
 ALREADY_RUNNING = "An audit of this website is already running."
@@ -47,8 +48,7 @@ def test_a_second_start_is_refused_while_one_runs_and_costs_nothing(customer, we
         scan_start(user=customer, website=website, scan_type=SEOScan.ScanType.API)
     assert refused.value.code == "already_running"
     assert ALREADY_RUNNING in refused.value.messages[0]
-    customer.refresh_from_db()
-    assert customer.free_usage == 4  # the refused start spent nothing
+    assert audits_left(customer) == 4  # the refused start spent nothing
 
     SEOScan.objects.filter(pk=first.pk).update(status=SEOScan.Status.PROCESSING)
     with pytest.raises(ScanAlreadyRunning):
@@ -118,8 +118,7 @@ def test_two_start_clicks_at_once_start_one_audit_and_say_already_running(custom
     refused = [page for page in pages.values() if ALREADY_RUNNING in page]
     assert len(started) == 1 and len(refused) == 1
     assert f"/en/app/audits/{scan.pk}/status.json" in refused[0]  # shown on the running audit
-    customer.refresh_from_db()
-    assert customer.free_usage == 4
+    assert audits_left(customer) == 4
 
 
 @pytest.mark.django_db
@@ -140,6 +139,7 @@ def test_a_stuck_audit_is_retried_in_place_and_still_blocks_a_new_start(
 
 @pytest.mark.django_db
 def test_the_scheduler_skips_a_website_with_a_running_audit_quietly(customer, website, caplog):
+    plan_give(customer, "premium", audits_per_period=50)  # daily schedules, several websites
     configuration = customer.scan_configuration
     configuration.scheduled_scans_enabled = True
     configuration.frequency = "daily"
@@ -157,8 +157,7 @@ def test_the_scheduler_skips_a_website_with_a_running_audit_quietly(customer, we
     assert not caplog.records
     assert list(SEOScan.objects.filter(website=website)) == [manual]
     assert SEOScan.objects.filter(website=other, scan_type="scheduled").count() == 1
-    customer.refresh_from_db()
-    assert customer.free_usage == 3
+    assert audits_left(customer) == 48
 
     # Once the manual audit is over, the next tick queues the slot it held back.
     SEOScan.objects.filter(pk=manual.pk).update(status=SEOScan.Status.COMPLETED)
@@ -219,9 +218,10 @@ def test_the_migration_fails_older_duplicates_before_it_builds_the_index(make_us
     assert failed.failure == SEOScan.Failure.INTERNAL
     assert "twee keer" in failed.error_message  # in its owner's language
     assert "started twice" in SEOScan.objects.get(pk=older).error_message
-    dutch.refresh_from_db()
-    english.refresh_from_db()
-    assert (dutch.free_usage, english.free_usage) == (6, 6)  # our failure: given back
+    # Our failure: not counted against the plan.
+    assert SEOScan.objects.get(pk=newer_but_waiting).refunded
+    assert SEOScan.objects.get(pk=older).refunded
+    assert not SEOScan.objects.get(pk=alone).refunded
 
     with connection.cursor() as cursor:
         cursor.execute(str(constraint.create_sql(SEOScan, connection.schema_editor())))

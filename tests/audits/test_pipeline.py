@@ -13,12 +13,14 @@ from audits import crawl_settings
 from audits.models import Finding, PageResult, SEOReport, SEOScan, Website
 from audits.selectors.websites import report_recommendations
 from audits.services.scans import (
-    QuotaExceeded,
     scan_cancel,
     scan_run,
     scan_start,
     scans_recover_stuck,
 )
+from billing.selectors import LimitReached
+from tests.dashboard.factories import ScanFactory
+from tests.plans import audits_left
 from tests.sites import Page, SiteServer, html, redirect
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +65,7 @@ def website_for(user, url) -> Website:
     return Website.objects.create(user=user, url=url + "/", name="Test shop")
 
 
-def test_scan_start_spends_a_free_audit_and_queues_on_commit(
+def test_scan_start_counts_an_audit_of_the_plan_and_queues_on_commit(
     customer, site, django_capture_on_commit_callbacks
 ):
     website = website_for(customer, site.url)
@@ -71,19 +73,19 @@ def test_scan_start_spends_a_free_audit_and_queues_on_commit(
         scan = scan_start(user=customer, website=website)
     assert scan.status == SEOScan.Status.PENDING
     assert len(callbacks) == 1
-    customer.refresh_from_db()
-    assert customer.free_usage == 4
+    assert audits_left(customer) == 4
+    # No page limit asked: the usual one, within the free plan's 100 pages.
+    assert scan.max_pages == 100
 
 
 def test_scan_start_refuses_another_users_website_and_an_empty_quota(customer, make_user, site):
     website = website_for(customer, site.url)
     with pytest.raises(PermissionDenied):
         scan_start(user=make_user(email="intruder@example.com"), website=website)
-    customer.free_usage = 0
-    customer.save()
-    with pytest.raises(QuotaExceeded):
+    ScanFactory.create_batch(5, website=website, status=SEOScan.Status.COMPLETED)
+    with pytest.raises(LimitReached, match="You have used all 5 audits of your Free plan"):
         scan_start(user=customer, website=website)
-    assert not SEOScan.objects.exists()
+    assert SEOScan.objects.count() == 5
 
 
 def test_scan_run_crawls_checks_scores_and_reports(customer, site):
@@ -157,8 +159,7 @@ def test_unreachable_site_fails_with_a_clear_message_and_is_not_refunded(custome
     assert scan.status == SEOScan.Status.FAILED
     assert scan.failure == SEOScan.Failure.SITE
     assert "We could not load http://127.0.0.1:9/" in scan.error_message
-    customer.refresh_from_db()
-    assert customer.free_usage == 4
+    assert not scan.refunded and audits_left(customer) == 4
 
 
 def test_a_failure_on_our_side_fails_the_audit_and_refunds(customer, site, monkeypatch):
@@ -174,8 +175,7 @@ def test_a_failure_on_our_side_fails_the_audit_and_refunds(customer, site, monke
     assert scan.failure == SEOScan.Failure.INTERNAL
     assert "on our side" in scan.error_message and "ZeroDivisionError" in scan.error_message
     assert PageResult.objects.filter(scan=scan).count() >= 5  # it crawled before it broke
-    customer.refresh_from_db()
-    assert customer.free_usage == 5
+    assert scan.refunded and audits_left(customer) == 5
 
 
 @pytest.mark.django_db(transaction=True)
@@ -211,15 +211,13 @@ def test_stuck_scans_are_retried_once_then_failed_with_a_message(
     SEOScan.objects.filter(pk=second.pk).update(
         status=SEOScan.Status.PROCESSING, heartbeat_at=stale, attempts=2
     )
-    customer.refresh_from_db()
-    assert customer.free_usage == 3
+    assert audits_left(customer) == 3
     assert scans_recover_stuck() == {"retried": 0, "failed": 1, "requeued": 0}
     second.refresh_from_db()
     assert second.status == SEOScan.Status.FAILED
     assert second.failure == SEOScan.Failure.WORKER_LOST
     assert "stopped responding" in second.error_message
-    customer.refresh_from_db()
-    assert customer.free_usage == 4  # our worker died: the second audit is given back
+    assert audits_left(customer) == 4  # our worker died: the second audit is given back
 
 
 def test_audit_command_writes_the_json_report(site, tmp_path):

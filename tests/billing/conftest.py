@@ -61,3 +61,48 @@ def stripe_plans(db, fake_stripe):
 
     billing_bootstrap()
     return {limits.slug: limits for limits in PlanLimits.objects.all()}
+
+
+@pytest.fixture
+def subscribe(fake_stripe):
+    """The customer goes through Checkout and pays (Stripe's side only: no webhook yet);
+    returns the session and the subscription. A trial applies unless ``user.trial_used``."""
+
+    def _subscribe(user, plan="standard", interval="month", *, status=None):
+        from .helpers import checkout
+
+        url = checkout(user, plan, interval)
+        session = fake_stripe.objects[url.rsplit("/", 1)[-1]]
+        return session, fake_stripe.checkout_complete(session["id"], status=status)
+
+    return _subscribe
+
+
+@pytest.fixture
+def endpoint(stripe_plans):
+    """dj-stripe's webhook endpoint holding the test secret."""
+    from billing.services import webhook_endpoint_ensure
+
+    return webhook_endpoint_ensure()
+
+
+@pytest.fixture
+def deliver(client, endpoint, django_capture_on_commit_callbacks, eager_tasks):
+    """Post an event to the real endpoint as Stripe would (signed) and run what it queued
+    on commit (eager Celery); returns the response."""
+    from .helpers import webhook_post
+
+    def _deliver(event, *, secret=WEBHOOK_SECRET, timestamp=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            return webhook_post(client, endpoint, event, secret=secret, timestamp=timestamp)
+
+    return _deliver
+
+
+@pytest.fixture
+def paid_checkout(stripe_plans, customer, subscribe):
+    """The customer went through Checkout for Standard (monthly, no trial left) and paid;
+    the webhook is not delivered yet."""
+    customer.trial_used = True
+    customer.save()
+    return subscribe(customer)

@@ -87,6 +87,9 @@ class FakeStripe:
         self._lock = threading.Lock()
         self.url = ""
         self._server: ThreadingHTTPServer | None = None
+        # (method, path) -> gate: such requests wait until the test opens it (see hold()).
+        self.holds: dict[tuple[str, str], threading.Event] = {}
+        self.arrived: list[tuple[str, str]] = []
         self.objects["acct_fake"] = {
             "id": "acct_fake",
             "object": "account",
@@ -126,6 +129,11 @@ class FakeStripe:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode() if length else ""
                 params = form_decode(split.query if method in ("GET", "DELETE") else body)
+                gate = fake.holds.get((method, split.path))
+                if gate is not None:
+                    with fake._lock:
+                        fake.arrived.append((method, split.path))
+                    gate.wait(60)
                 with fake._lock:
                     fake.requests.append(Request(method, split.path, params))
                     status, answer = fake.route(method, split.path, params)
@@ -173,7 +181,20 @@ class FakeStripe:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
+    def hold(self, method: str, path: str) -> threading.Event:
+        """Hold every ``method`` request to ``path`` until the returned gate is set (a race
+        test keeps one caller inside its call to Stripe); `arrivals` counts the held ones."""
+        gate = threading.Event()
+        self.holds[(method, path)] = gate
+        return gate
+
+    def arrivals(self, method: str, path: str) -> int:
+        with self._lock:
+            return self.arrived.count((method, path))
+
     def stop(self) -> None:
+        for gate in self.holds.values():
+            gate.set()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -203,6 +224,8 @@ class FakeStripe:
                 object_id = path[len(collection) + 1 :]
                 if collection == "products" and object_id.endswith("/features"):
                     return 200, self.listing("product_feature", {}, f"/v1/{path}")
+                if kind == "checkout.session" and object_id.endswith("/expire"):
+                    return self.checkout_expire(object_id.removesuffix("/expire"))
                 found = self.objects.get(object_id)
                 if found is None or found["object"] != kind:
                     return 404, self.missing(object_id)
@@ -286,6 +309,7 @@ class FakeStripe:
     def _defaults_cs(self, params):
         return {
             "status": "open",
+            "expires_at": int(time.time()) + DAY,
             "payment_status": "unpaid",
             "subscription": None,
             "payment_intent": None,
@@ -307,10 +331,27 @@ class FakeStripe:
 
     # --- playing Stripe's part in a test --------------------------------------------------------
 
+    def checkout_expire(self, session_id: str) -> tuple[int, dict]:
+        """POST /v1/checkout/sessions/<id>/expire: only an open session can be expired."""
+        session = self.objects.get(session_id)
+        if session is None or session["object"] != "checkout.session":
+            return 404, self.missing(session_id)
+        if session["status"] != "open":
+            return 400, {
+                "error": {
+                    "type": "invalid_request_error",
+                    "message": "Only Checkout Sessions with a status of open can be expired.",
+                }
+            }
+        session.update(status="expired", url=None)
+        return 200, session
+
     def checkout_complete(self, session_id: str, *, status: str | None = None) -> dict:
         """The customer paid: the session completes and its subscription exists (trialing
-        when the session asked for a trial)."""
+        when the session asked for a trial). Only an open session can be paid."""
         session = self.objects[session_id]
+        if session["status"] != "open":
+            raise ValueError(f"Checkout session {session_id} is {session['status']}")
         line = session["line_items"][0]
         price = self.objects[line["price"]]
         subscription_data = session.get("subscription_data") or {}

@@ -41,7 +41,17 @@ def test_free_user_upgrades_then_cancels_and_falls_back_at_period_end(
     assert not may(customer, "start_audit").allowed
 
     _sign_in(page, live_server, customer)
-    page.goto(f"{live_server.url}/en/app/account/subscription/")
+    # The free audits are used up: starting another says so, and where to get more.
+    page.goto(f"{live_server.url}/en/app/websites/{website.pk}/")
+    page.click("main form button:has-text('Start audit')")
+    page.wait_for_url(re.compile(rf"/en/app/websites/{website.pk}/$"))
+    alert = page.locator(".alert-error")
+    assert "You have used all 5 audits of your Free plan this month." in alert.inner_text()
+    assert "0 of 5 audits left this month" in page.inner_text(".dash-nav")
+    assert not page.locator("input[name=render_js]").is_enabled()  # not on the free plan
+    screenshot(page, "billing-limit-reached")
+    alert.locator("a[data-upgrade-link]").click()
+    page.wait_for_url(re.compile(r"/en/app/account/subscription/$"))
     assert "Your plan: Free" in page.inner_text("main")
     assert "5 of 5" in page.inner_text("[data-usage=audits]")
     screenshot(page, "billing-free")
@@ -55,6 +65,12 @@ def test_free_user_upgrades_then_cancels_and_falls_back_at_period_end(
     assert "0 of 50" in page.inner_text("[data-usage=audits]")
     assert may(customer, "start_audit").allowed
     screenshot(page, "billing-standard")
+    # The limits lift on the dashboard: audits left, bigger audits, rendering.
+    page.goto(f"{live_server.url}/en/app/websites/{website.pk}/")
+    assert "50 of 50 audits left this billing period" in page.inner_text(".dash-nav")
+    assert page.locator("select[name=max_pages] option[value='1000']").count() == 1
+    assert page.locator("input[name=render_js]").is_enabled()
+    page.goto(f"{live_server.url}/en/app/account/subscription/")
 
     page.click("text=Change plan, cancel or update payment method")
     page.wait_for_url(re.compile(r"/portal/cus_"))
@@ -74,3 +90,59 @@ def test_free_user_upgrades_then_cancels_and_falls_back_at_period_end(
     assert "Your plan: Free" in page.inner_text("main")
     assert not may(customer, "start_audit").allowed
     screenshot(page, "billing-back-to-free")
+
+
+@pytest.mark.parametrize(("width", "height", "name"), [(1280, 860, "desktop"), (390, 844, "phone")])
+def test_subscription_page_fits_desktop_and_phone(
+    live_server, site_tree, browser, plans, customer, width, height, name
+):
+    """A complimentary plan, and the free plan's plan cards, at both widths: nothing wider
+    than the screen, the sidebar box (desktop) links to the page."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from billing.services import complimentary_plan_grant
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        _sign_in(page, live_server, customer)
+        page.goto(f"{live_server.url}/en/app/account/subscription/")
+        assert "Your plan: Free" in page.inner_text("main")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        screenshot(page, f"billing-free-{name}")
+
+        complimentary_plan_grant(
+            user=customer,
+            plan=plans["premium"],
+            granted_by=None,
+            reason="Partner agency",
+            ends_at=timezone.make_aware(datetime(2027, 3, 31, 12)),
+        )
+        page.reload()
+        main = page.inner_text("main")
+        assert "Your plan: Premium" in main
+        assert "Given to you by VivaSEO until 31 March 2027." in main
+        assert page.locator("form[action$='/portal/']").count() == 0
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        if name == "desktop":
+            box = page.locator("[data-plan-usage]")
+            words = box.inner_text().split()  # the label is in capitals (CSS)
+            assert words == [
+                "PREMIUM",
+                "PLAN",
+                "300",
+                "of",
+                "300",
+                "audits",
+                "left",
+                "this",
+                "month",
+            ]
+            assert box.locator("a").get_attribute("href") == "/en/app/account/subscription/"
+        else:
+            assert not page.locator("[data-plan-usage]").is_visible()  # the phone's top bar
+        screenshot(page, f"billing-complimentary-{name}")
+    finally:
+        context.close()

@@ -13,7 +13,11 @@ from billing.selectors import (
     usage_this_period,
     user_plan,
 )
-from billing.services import usage_grant_create
+from billing.services import (
+    complimentary_plan_end,
+    complimentary_plan_grant,
+    usage_grant_create,
+)
 from tests.dashboard.factories import ScanFactory, WebsiteFactory
 
 
@@ -53,7 +57,7 @@ def test_refusal_is_in_the_users_language(plans, customer):
     _audits(customer, 5)
     with translation.override("nl"):
         decision = may(customer, "start_audit")
-    assert "Je hebt alle 5 audits van je Free-abonnement deze maand gebruikt." in decision.message
+    assert "Je hebt alle 5 audits van je Gratis-abonnement deze maand gebruikt." in decision.message
     assert decision.upgrade_url == "/nl/app/account/subscription/"
 
 
@@ -68,10 +72,12 @@ def test_free_audits_come_back_on_the_first_of_the_month(plans, customer):
     assert usage_this_period(customer).audits_used == 0
 
 
-def test_cancelled_audits_that_crawled_nothing_do_not_count(plans, customer):
-    _audits(customer, 3, status=SEOScan.Status.CANCELLED, pages_crawled=0)
+def test_audits_given_back_do_not_count(plans, customer):
+    # Cancelled before a page answered, or failed on our side: the pipeline marks them.
+    _audits(customer, 3, status=SEOScan.Status.CANCELLED, pages_crawled=0, refunded=True)
+    _audits(customer, 1, status=SEOScan.Status.FAILED, failure="internal", refunded=True)
     _audits(customer, 1, status=SEOScan.Status.CANCELLED, pages_crawled=3)
-    _audits(customer, 1, status=SEOScan.Status.FAILED, pages_crawled=0)
+    _audits(customer, 1, status=SEOScan.Status.FAILED, failure="site", pages_crawled=0)
     assert usage_this_period(customer).audits_used == 2
 
 
@@ -139,8 +145,92 @@ def test_scheduled_audit_over_quota_notifies_once_per_period(plans, customer):
 
     assert first is not None and second is None
     assert first.title == "Een geplande audit is niet gestart"
-    assert first.message.startswith("Je hebt alle 5 audits van je Free-abonnement deze maand")
+    assert first.message.startswith("Je hebt alle 5 audits van je Gratis-abonnement deze maand")
     assert first.action_url == "/nl/app/account/subscription/"
     (email,) = mail.outbox
     assert email.to == ["payer@example.com"]
     assert "Een geplande audit is niet gestart" in email.subject
+
+
+# --- Complimentary plans (staff give a plan without Stripe) ---------------------------------
+
+
+def test_a_complimentary_plan_counts_like_the_plan_until_it_ends(plans, customer, make_user):
+    staff = make_user(email="staff@example.com", is_staff=True)
+    given = complimentary_plan_grant(
+        user=customer, plan=plans["premium"], granted_by=staff, reason="Partner agency"
+    )
+    plan = user_plan(customer)
+    assert (plan.limits.slug, plan.status, plan.complimentary) == (
+        "premium",
+        "complimentary",
+        given,
+    )
+    assert not plan.is_free and plan.counted_per_calendar_month
+    assert (plan.period_start, plan.period_end) == calendar_month()
+    assert may(customer, "schedule_audits", frequency="daily").allowed
+
+    complimentary_plan_end(complimentary=given)
+    assert user_plan(customer).limits.slug == "free"
+    ended = timezone.now() + timedelta(days=30)
+    complimentary_plan_grant(
+        user=customer, plan=plans["standard"], granted_by=staff, reason="Trial", ends_at=ended
+    )
+    assert user_plan(customer).limits.slug == "standard"
+
+
+def test_a_complimentary_plan_needs_a_reason_and_a_paid_plan(plans, customer):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        complimentary_plan_grant(user=customer, plan=plans["standard"], granted_by=None, reason="")
+    with pytest.raises(ValidationError):
+        complimentary_plan_grant(user=customer, plan=plans["free"], granted_by=None, reason="x")
+
+
+# --- The services ask: schedules (the audit and website services: tests/dashboard) -----------
+
+
+def test_turning_schedules_on_asks_the_plan(plans, customer):
+    from vivaseo_site.accounts.services import scan_configuration_update
+
+    with pytest.raises(LimitReached, match="Scheduled audits are not included in your Free"):
+        scan_configuration_update(user=customer, scheduled_scans_enabled=True)
+    customer.scan_configuration.refresh_from_db()
+    assert not customer.scan_configuration.scheduled_scans_enabled
+    # Everything else about the schedule may still be set.
+    scan_configuration_update(user=customer, time_of_day="07:30")
+
+    complimentary_plan_grant(user=customer, plan=plans["standard"], granted_by=None, reason="x")
+    with pytest.raises(LimitReached, match="Your Standard plan schedules audits at most weekly"):
+        scan_configuration_update(user=customer, scheduled_scans_enabled=True, frequency="daily")
+    configuration = scan_configuration_update(
+        user=customer, scheduled_scans_enabled=True, frequency="weekly"
+    )
+    assert configuration.scheduled_scans_enabled and configuration.frequency == "weekly"
+    with pytest.raises(LimitReached):
+        scan_configuration_update(user=customer, frequency="daily")
+
+
+def test_the_schedule_page_says_what_the_plan_allows_and_saves_nothing_refused(
+    plans, customer, client
+):
+    client.force_login(customer)
+    page = client.get("/en/app/account/schedule/").content.decode()
+    assert "Scheduled audits are not included in your Free plan." in page
+    assert 'href="/en/app/account/subscription/" data-upgrade-link' in page
+    response = client.post(
+        "/en/app/account/schedule/",
+        {
+            "scheduled_scans_enabled": "on",
+            "frequency": "weekly",
+            "time_of_day": "06:00",
+            "timezone": "Europe/Amsterdam",
+            "email_notifications": "on",
+            "notification_email": "",
+        },
+    )
+    assert response.status_code == 200
+    assert "Scheduled audits are not included in your Free plan." in response.content.decode()
+    customer.scan_configuration.refresh_from_db()
+    assert not customer.scan_configuration.scheduled_scans_enabled

@@ -34,8 +34,9 @@ def test_subscription_page_in_dutch(plans, customer, client):
     client.force_login(customer)
     response = client.get("/nl/app/account/subscription/")
     page = response.content.decode()
-    assert "Je abonnement: Free" in page
-    assert "Verbruik deze periode" in page
+    assert "Je abonnement: Gratis" in page
+    assert "Verbruik deze maand" in page
+    assert 'aria-current="page">Abonnement</a>' in page
 
 
 def test_checkout_button_redirects_to_stripe(stripe_plans, fake_stripe, customer, client):
@@ -48,19 +49,9 @@ def test_checkout_button_redirects_to_stripe(stripe_plans, fake_stripe, customer
 
 
 def test_paid_plan_page_shows_usage_portal_and_invoices(
-    stripe_plans, fake_stripe, customer, client
+    stripe_plans, fake_stripe, customer, subscribe, client
 ):
-    from billing.services import checkout_session_create
-
-    checkout_session_create(
-        user=customer,
-        plan_slug="standard",
-        interval="month",
-        success_url="http://testserver/done",
-        cancel_url="http://testserver/back",
-    )
-    session = next(o for o in fake_stripe.objects.values() if o["object"] == "checkout.session")
-    subscription = fake_stripe.checkout_complete(session["id"], status="active")
+    _, subscription = subscribe(customer, status="active")
     fake_stripe.invoice_create(
         subscription["id"], status="paid", billing_reason="subscription_create"
     )
@@ -90,3 +81,66 @@ def test_refresh_reads_a_plan_whose_webhook_is_late(stripe_plans, fake_stripe, c
     page = response.content.decode()
     assert "Your subscription is up to date." in page
     assert "Your plan: Standard" in page
+
+
+def _complimentary(customer, plans, **fields):
+    from billing.services import complimentary_plan_grant
+
+    return complimentary_plan_grant(
+        user=customer,
+        plan=plans["premium"],
+        granted_by=None,
+        reason="Partner agency",
+        **fields,
+    )
+
+
+def test_complimentary_plan_says_who_gave_it_until_when_and_offers_no_portal(
+    plans, customer, client
+):
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    ends = timezone.make_aware(datetime(2027, 3, 31, 12))
+    _complimentary(customer, plans, ends_at=ends)
+    client.force_login(customer)
+
+    page = client.get(reverse("billing:subscription")).content.decode()
+
+    assert "Your plan: Premium" in page
+    assert "Given to you by VivaSEO until 31 March 2027." in page
+    assert "0 of 300" in page
+    assert "Usage this month" in page
+    assert reverse("billing:portal") not in page  # nothing to manage in Stripe
+    assert reverse("billing:sync") not in page  # and no Stripe keys to refresh with
+    assert "data-plan-card" not in page  # no plans for sale to someone on Premium
+
+
+def test_complimentary_plan_without_end_in_dutch(plans, customer, client):
+    _complimentary(customer, plans)
+    customer.preferred_language = "nl"
+    customer.save()
+    client.force_login(customer)
+
+    page = client.get("/nl/app/account/subscription/").content.decode()
+
+    assert "Je abonnement: Premium" in page
+    assert "Van VivaSEO gekregen." in page
+    assert "tot " not in page.split('data-status="complimentary"')[1].split("</p>")[0]
+
+
+def test_portal_button_with_a_subscription_beside_a_complimentary_plan(
+    stripe_plans, fake_stripe, customer, subscribe, client
+):
+    """A customer paying for Standard who was also given Premium: Premium counts, and the
+    subscription they pay for can still be managed."""
+    _, subscription = subscribe(customer, status="active")
+    subscription_sync(customer=Customer.objects.get(subscriber=customer))
+    _complimentary(customer, stripe_plans)
+    client.force_login(customer)
+
+    page = client.get(reverse("billing:subscription")).content.decode()
+
+    assert "Your plan: Premium" in page and "Given to you by VivaSEO." in page
+    assert reverse("billing:portal") in page

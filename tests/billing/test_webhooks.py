@@ -4,47 +4,11 @@ import time
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from djstripe.models import Customer, Event, Subscription, WebhookEventTrigger
 
 from billing.selectors import user_plan
-from billing.services import checkout_session_create, webhook_endpoint_ensure
 from vivaseo_site.notifications.models import Notification
-
-from .conftest import WEBHOOK_SECRET
-from .helpers import webhook_post
-
-
-@pytest.fixture
-def endpoint(stripe_plans):
-    return webhook_endpoint_ensure()
-
-
-@pytest.fixture
-def deliver(client, endpoint, django_capture_on_commit_callbacks, eager_tasks):
-    """Post an event as Stripe would and run what it queued on commit (eager Celery)."""
-
-    def _deliver(event, *, secret=WEBHOOK_SECRET, timestamp=None):
-        with django_capture_on_commit_callbacks(execute=True):
-            return webhook_post(client, endpoint, event, secret=secret, timestamp=timestamp)
-
-    return _deliver
-
-
-@pytest.fixture
-def paid_checkout(stripe_plans, fake_stripe, customer):
-    """The customer went through Checkout for Standard (monthly, no trial left)."""
-    customer.trial_used = True
-    customer.save()
-    checkout_session_create(
-        user=customer,
-        plan_slug="standard",
-        interval="month",
-        success_url="http://testserver/done",
-        cancel_url="http://testserver/back",
-    )
-    session = next(o for o in fake_stripe.objects.values() if o["object"] == "checkout.session")
-    subscription = fake_stripe.checkout_complete(session["id"])
-    return session, subscription
 
 
 def _notices(user):
@@ -85,16 +49,8 @@ def test_checkout_completed_grants_the_plan_and_welcomes_once(
     assert _notices(customer) == ["welcome"]
 
 
-def test_trial_checkout_starts_the_trial(fake_stripe, stripe_plans, customer, deliver):
-    checkout_session_create(
-        user=customer,
-        plan_slug="premium",
-        interval="year",
-        success_url="http://testserver/done",
-        cancel_url="http://testserver/back",
-    )
-    session = next(o for o in fake_stripe.objects.values() if o["object"] == "checkout.session")
-    fake_stripe.checkout_complete(session["id"])
+def test_trial_checkout_starts_the_trial(fake_stripe, stripe_plans, customer, subscribe, deliver):
+    session, _ = subscribe(customer, "premium", "year")
     deliver(fake_stripe.event("checkout.session.completed", session))
     plan = user_plan(customer)
     assert (plan.limits.slug, plan.status) == ("premium", "trialing")
@@ -129,8 +85,6 @@ def test_unverified_event_gets_400_and_changes_nothing(
 
 
 def test_missing_signature_gets_400(client, endpoint, fake_stripe):
-    from django.urls import reverse
-
     url = reverse("djstripe:djstripe_webhook_by_uuid", kwargs={"uuid": endpoint.djstripe_uuid})
     response = client.post(url, data="{}", content_type="application/json")
     assert response.status_code == 400
@@ -210,16 +164,8 @@ def test_payment_failed_event_for_an_invoice_paid_since_notifies_nothing(
     assert _notices(customer) == ["welcome"]
 
 
-def test_trial_will_end_notifies_once(fake_stripe, stripe_plans, customer, deliver):
-    checkout_session_create(
-        user=customer,
-        plan_slug="standard",
-        interval="month",
-        success_url="http://testserver/done",
-        cancel_url="http://testserver/back",
-    )
-    session = next(o for o in fake_stripe.objects.values() if o["object"] == "checkout.session")
-    subscription = fake_stripe.checkout_complete(session["id"])
+def test_trial_will_end_notifies_once(fake_stripe, stripe_plans, customer, subscribe, deliver):
+    _, subscription = subscribe(customer)
     deliver(fake_stripe.event("customer.subscription.trial_will_end", subscription))
     deliver(fake_stripe.event("customer.subscription.trial_will_end", subscription))
     assert _notices(customer) == ["trial_ending"]

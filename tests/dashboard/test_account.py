@@ -7,6 +7,7 @@ import pytest
 from allauth.account.models import EmailAddress
 
 from audits.models import SEOScan, Website
+from tests.plans import plan_give
 from vivaseo_site.accounts.models import ScanConfiguration, User
 from vivaseo_site.notifications.models import EmailLog, Notification
 from vivaseo_site.support.models import SupportTicket
@@ -67,6 +68,7 @@ def test_profile_refuses_an_unknown_time_zone(customer_client):
 
 
 def test_schedule_form_saves_the_scan_configuration(customer_client, customer):
+    plan_give(customer)  # the free plan has no schedules (tests/billing/test_quotas.py)
     response = customer_client.post(
         "/en/app/account/schedule/",
         {"scheduled_scans_enabled": "on", "frequency": "weekly", "time_of_day": "07:30",

@@ -20,10 +20,12 @@ from audits.models import PageResult, SEOReport, SEOScan, Website
 from audits.services.pdf import report_pdf_cache_key
 from audits.services.scans import scan_run, scan_start
 from audits.tasks import render_report_pdf
+from billing.selectors import calendar_month
 from tests.conftest import wait_for
+from tests.plans import audits_left
 from tests.sites import Page, SiteServer, html
 from vivaseo_site.accounts.models import DELETED_ADDRESS_MEMORY, DeletedAddress, User
-from vivaseo_site.accounts.selectors import free_audits_for_new_account
+from vivaseo_site.accounts.selectors import audits_used_before_deletion
 from vivaseo_site.accounts.services import user_delete
 from vivaseo_site.notifications.models import EmailLog
 
@@ -213,41 +215,52 @@ def _sign_up(client, email: str) -> User:
     return User.objects.get(email__iexact=email)
 
 
+def _audits_used(user, count: int) -> None:
+    website = Website.objects.filter(user=user).first() or WebsiteFactory(user=user)
+    ScanFactory.create_batch(count, website=website)
+
+
 @pytest.mark.django_db
-def test_signing_up_again_after_deleting_keeps_the_free_audits_used(
+def test_signing_up_again_after_deleting_keeps_the_audits_used_this_month(
     customer_client, customer, site_tree
 ):
-    WebsiteFactory(user=customer)
-    customer.free_usage = 2
-    customer.save()
-    # An audit still waiting when the account goes crawled nothing: it is given back first.
+    _audits_used(customer, 3)
+    # An audit still waiting when the account goes crawled nothing: it is not counted.
     waiting = scan_start(user=customer, website=Website.objects.get(user=customer))
     assert waiting.status == SEOScan.Status.PENDING
+    assert audits_left(customer) == 1
     response = customer_client.post(DELETE, {"password": customer.raw_password})
     assert response.status_code == 302 and not User.objects.filter(pk=customer.pk).exists()
 
     remembered = DeletedAddress.objects.get()
-    assert remembered.free_usage == 2
+    assert remembered.audits_used == 3
     assert customer.email not in remembered.email_digest  # a hash, not the address
 
     customer_client.logout()
     again = _sign_up(customer_client, "OWNER@example.com")
-    assert again.free_usage == 2
+    assert audits_left(again) == 2
     someone_else = _sign_up(customer_client, "someone.else@example.com")
-    assert someone_else.free_usage == 5
+    assert audits_left(someone_else) == 5
 
 
 @pytest.mark.django_db
-def test_a_deleted_address_is_forgotten_after_the_memory_period(customer, client, site_tree):
-    customer.free_usage = 0
-    customer.save()
+def test_a_deleted_account_counts_only_in_the_month_it_was_deleted(customer, client, site_tree):
+    _audits_used(customer, 5)
     user_delete(user=customer)
-    assert free_audits_for_new_account(email="owner@example.com") == 0
-    long_ago = timezone.now() - DELETED_ADDRESS_MEMORY - timedelta(days=1)
-    DeletedAddress.objects.update(deleted_at=long_ago)
-    assert _sign_up(client, "owner@example.com").free_usage == 5
+    month_start, _ = calendar_month()
+    assert (
+        audits_used_before_deletion(
+            email="owner@example.com", start=month_start, end=timezone.now() + timedelta(days=1)
+        )
+        == 5
+    )
+    DeletedAddress.objects.update(deleted_at=month_start - timedelta(days=1))
+    assert audits_left(_sign_up(client, "owner@example.com")) == 5  # a new month, afresh
 
-    # The next deletion prunes rows older than the period.
+    # The next deletion prunes rows older than the memory period.
+    DeletedAddress.objects.update(
+        deleted_at=timezone.now() - DELETED_ADDRESS_MEMORY - timedelta(days=1)
+    )
     other = User.objects.create_user(email="other@example.com", password="x" * 12)
     EmailAddress.objects.create(user=other, email=other.email, verified=True, primary=True)
     user_delete(user=other)
@@ -259,8 +272,7 @@ def test_an_unverified_address_does_not_carry_the_usage(customer, client, site_t
     """Anyone can add someone else's address unverified; deleting must not spend that
     person's free audits."""
     EmailAddress.objects.create(user=customer, email="victim@example.com", verified=False)
-    customer.free_usage = 0
-    customer.save()
+    _audits_used(customer, 5)
     user_delete(user=customer)
-    assert _sign_up(client, "victim@example.com").free_usage == 5
-    assert free_audits_for_new_account(email="owner@example.com") == 0
+    assert audits_left(_sign_up(client, "victim@example.com")) == 5
+    assert audits_left(_sign_up(client, "owner@example.com")) == 0

@@ -7,6 +7,7 @@ import pytest
 from audits.models import SEOScan, Website
 from audits.services.announcements import scan_finished_announce
 from tests.conftest import screenshot
+from tests.plans import plan_give
 from tests.sites import Page, SiteServer, html
 from vivaseo_site.notifications.services import notification_create
 
@@ -58,7 +59,7 @@ def test_customer_journey_through_the_dashboard(
     base = live_server.url
     log_in(page, base, user.email, user.raw_password)
     assert page.locator("h1").inner_text() == "Welcome back, Ana"
-    assert "5 free audits left" in page.locator(".dash-nav").inner_text()
+    assert "5 of 5 audits left this month" in page.locator(".dash-nav").inner_text()
     shoot(page, "dashboard-home-empty")
 
     with SiteServer(bakery_site()) as site:
@@ -89,6 +90,7 @@ def test_customer_journey_through_the_dashboard(
     assert page.locator("table.table tbody tr").count() == 1
     shoot(page, "dashboard-website")
     page.click(".dash-nav >> text=Websites")
+    assert "4 of 5 audits left this month" in page.locator(".dash-nav").inner_text()
     shoot(page, "dashboard-websites")
 
     # The pipeline's last step announces the audit; the header badge and the centre show it.
@@ -138,6 +140,16 @@ def test_customer_journey_through_the_dashboard(
     page.goto(f"{base}/en/app/account/")
     shoot(page, "dashboard-account")
     page.goto(f"{base}/en/app/account/schedule/")
+    # The free plan has no schedules: the page says so, with the way to a plan that has.
+    refused = page.locator("[data-plan-refused=schedule_audits]")
+    assert "Scheduled audits are not included in your Free plan." in refused.inner_text()
+    page.check("input[name=scheduled_scans_enabled]")
+    page.click("main form button[type=submit]")
+    assert "Your audit schedule was saved." not in page.content()
+    shoot(page, "dashboard-schedule-refused")
+    plan_give(user, "standard")  # as staff give a plan in the admin
+    page.goto(f"{base}/en/app/account/schedule/")
+    assert not page.locator("[data-plan-refused=schedule_audits]").count()
     page.check("input[name=scheduled_scans_enabled]")
     page.select_option("select[name=frequency]", "weekly")
     page.click("main form button[type=submit]")

@@ -31,7 +31,9 @@ def test_email_send_renders_text_and_html_and_logs_it(customer):
     message = mail.outbox[0]
     assert message.subject == log.subject == "Welcome to VivaSEO"
     assert message.to == ["someone@example.com"]
-    assert "Hi Olivia," in message.body and "You have 5 free audits." in message.body
+    assert (
+        "Hi Olivia," in message.body and "Your free plan includes 5 audits a month." in message.body
+    )
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and 'href="https://x/add/"' in html
 
@@ -42,7 +44,7 @@ def test_email_send_uses_the_users_language_or_the_one_asked_for(make_user):
     email_send(to=dutch.email, template="welcome", context=context, user=dutch)
     email_send(to=dutch.email, template="welcome", context=context, user=dutch, language="en")
     assert [m.subject for m in mail.outbox] == ["Welkom bij VivaSEO", "Welcome to VivaSEO"]
-    assert "Je hebt 1 gratis audit." in mail.outbox[0].body
+    assert "Je gratis abonnement bevat 1 audit per maand." in mail.outbox[0].body
 
 
 def test_email_send_never_raises_and_logs_the_failure(customer, monkeypatch):
@@ -87,7 +89,7 @@ def test_welcome_email_is_sent_once_when_the_address_is_confirmed(
     log = EmailLog.objects.get(template="welcome")
     assert log.status == "sent" and log.user.email == "new@example.com"
 
-    from vivaseo_site.notifications.services import welcome_email_send
+    from vivaseo_site.accounts.services import welcome_email_send
 
     assert welcome_email_send(user_id=log.user_id) is None  # never twice
 

@@ -14,6 +14,7 @@ from playwright.sync_api import Error as PlaywrightError
 from audits.models import SEOReport, SEOScan
 from audits.selectors.websites import report_recommendations
 from tests.conftest import ARTIFACTS_DIR, screenshot
+from tests.plans import plan_give
 from tests.sites import SiteServer
 from vivaseo_site.accounts.models import ScanConfiguration
 
@@ -73,6 +74,7 @@ def test_reading_a_report_from_first_audit_to_comparison(
     live_server, site_tree, page, make_user, celery_worker_process
 ):
     user = make_user(email="eva@example.com", first_name="Eva")
+    plan_give(user, "standard")  # weekly audits at the end
     base = live_server.url
     page.set_viewport_size(DESKTOP)
     page.goto(f"{base}/en/accounts/login/")

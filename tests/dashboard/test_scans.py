@@ -9,6 +9,7 @@ from django.db import connection
 from audits.models import SEOScan
 from audits.services.scans import scan_cancel, scan_run, scan_start
 from tests.conftest import wait_for
+from tests.plans import audits_left
 from tests.sites import Page, SiteServer, html
 
 from .factories import ReportFactory, ScanFactory, WebsiteFactory
@@ -141,12 +142,12 @@ def test_scan_page_links_to_support_about_this_audit(customer_client, customer):
 
 
 def _started_audit(user, url: str = "https://example.com/", **crawl_options) -> SEOScan:
-    """An audit started as the dashboard starts one (a free audit is spent on the way), but not
-    queued: the test runs it itself, and a live worker of the suite must not claim it first."""
+    """An audit started as the dashboard starts one (it counts as one of the plan's audits),
+    but not queued: the test runs it itself, and a live worker of the suite must not claim it
+    first."""
     website = WebsiteFactory(user=user, url=url)
     scan = scan_start(user=user, website=website, crawl_options=crawl_options, queue=False)
-    user.refresh_from_db()
-    assert user.free_usage == 4
+    assert audits_left(user) == 4
     return scan
 
 
@@ -175,12 +176,13 @@ def test_cancelling_a_waiting_audit_gives_its_free_audit_back(customer_client, c
     for _click in range(2):  # a second click (or a second tab) gives nothing more back
         customer_client.post(f"/en/app/audits/{scan.pk}/cancel/")
     scan.refresh_from_db()
-    customer.refresh_from_db()
-    assert scan.status == SEOScan.Status.CANCELLED
-    assert customer.free_usage == 5
+    assert scan.status == SEOScan.Status.CANCELLED and scan.refunded
+    assert audits_left(customer) == 5
     page = customer_client.get("/en/app/").content.decode()
     assert re.search(
-        r'<span class="stat-value">5</span>\s*<span class="stat-label">free audits', page
+        r'<span class="stat-value">5</span>\s*<span class="stat-label">'
+        r'<a href="/en/app/account/subscription/">audits left this period \(Free plan\)',
+        page,
     )
 
 
@@ -194,8 +196,7 @@ def test_an_audit_cancelled_before_its_first_page_gives_its_free_audit_back(cust
         scan = scan_run(scan_id=scan.pk)
     assert scan.status == SEOScan.Status.CANCELLED
     assert not scan.pages.filter(status_code__isnull=False).exists()
-    customer.refresh_from_db()
-    assert customer.free_usage == 5
+    assert scan.refunded and audits_left(customer) == 5
 
 
 @pytest.mark.django_db(transaction=True)
@@ -207,5 +208,5 @@ def test_an_audit_cancelled_after_some_pages_is_spent(customer):
         _cancel_when(scan, customer, pages_stored=2)
         scan = scan_run(scan_id=scan.pk)
     assert scan.status == SEOScan.Status.CANCELLED and scan.pages_crawled >= 1
-    customer.refresh_from_db()
-    assert customer.free_usage == 4  # the customer has a partial crawl: that was an audit
+    # The customer has a partial crawl: that was an audit.
+    assert not scan.refunded and audits_left(customer) == 4

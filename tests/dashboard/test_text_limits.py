@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 
 from audits.forms import WebsiteAddForm, WebsiteEditForm
 from audits.models import Website
+from billing.selectors import free_limits
 from vivaseo_site.accounts.forms import AccountDeleteForm, ProfileForm, ScheduleForm
 from vivaseo_site.accounts.models import ScanConfiguration, User
 from vivaseo_site.support.forms import ReplyForm, TicketForm
@@ -30,6 +31,8 @@ def _form(form_class, data, user):
         return form_class(data, user=user)
     if form_class is ScheduleForm:
         return ScheduleForm(data, instance=ScanConfiguration(user=user))
+    if form_class is WebsiteAddForm:
+        return WebsiteAddForm(data, limits=free_limits())
     return form_class(data)
 
 

@@ -23,7 +23,9 @@ from audits.services.websites import (
     website_set_active,
     website_update,
 )
+from billing.selectors import LimitReached, free_limits
 from tests.dns_server import DnsServer
+from tests.plans import audits_left, plan_give
 
 from .factories import ReportFactory, ScanFactory, WebsiteFactory
 
@@ -38,8 +40,17 @@ def test_website_create_normalises_the_url_and_starts_the_initial_audit(customer
     assert created.scan.scan_type == SEOScan.ScanType.INITIAL
     assert created.scan.status == SEOScan.Status.PENDING
     assert created.audit_problem == ""
-    customer.refresh_from_db()
-    assert customer.free_usage == 4
+    assert audits_left(customer) == 4
+
+
+def test_the_free_plan_adds_one_website_and_a_plan_more(customer, no_address_check):
+    website_create(user=customer, url="https://example.com/")
+    with pytest.raises(LimitReached, match="Your Free plan includes 1 website."):
+        website_create(user=customer, url="https://example.org/")
+    assert Website.objects.filter(user=customer).count() == 1
+    plan_give(customer, "standard")
+    website_create(user=customer, url="https://example.org/")
+    assert Website.objects.filter(user=customer).count() == 2
 
 
 def test_website_create_refuses_a_duplicate_of_the_same_user(customer, intruder, no_address_check):
@@ -169,14 +180,17 @@ def test_loopback_is_allowed_where_the_operator_allows_it(customer):
     website_address_check(url="http://127.0.0.1:8123/")
 
 
-def test_website_is_added_even_when_the_free_audits_are_used_up(customer, no_address_check):
-    customer.free_usage = 0
-    customer.save()
+def test_website_is_added_even_when_the_plans_audits_are_used_up(customer, no_address_check):
+    plan_give(customer, "standard", audits_per_period=1)
+    ScanFactory(website=WebsiteFactory(user=customer))
     created = website_create(user=customer, url="https://example.com/")
     assert created.scan is None
-    assert "free audits" in created.audit_problem
-    assert Website.objects.filter(user=customer).count() == 1
-    assert not SEOScan.objects.exists()
+    assert created.audit_problem.startswith(
+        "You have used the 1 audit of your Standard plan this month."
+    )
+    assert "The website was added" in created.audit_problem
+    assert Website.objects.filter(user=customer).count() == 2
+    assert SEOScan.objects.count() == 1
 
 
 def test_website_update_set_active_and_delete(customer):
@@ -194,8 +208,14 @@ def test_website_update_set_active_and_delete(customer):
 
 def test_website_scan_start_allows_one_audit_at_a_time_and_caps_pages(customer):
     website = WebsiteFactory(user=customer)
-    scan = website_scan_start(user=customer, website=website, max_pages=5000, render_js=True)
-    assert scan.max_pages == 200
+    with pytest.raises(LimitReached, match="Your Free plan audits up to 100 pages per audit."):
+        website_scan_start(user=customer, website=website, max_pages=200)
+    with pytest.raises(LimitReached, match="JavaScript rendering is not included"):
+        website_scan_start(user=customer, website=website, render_js=True)
+    assert not SEOScan.objects.exists()
+    plan_give(customer, "premium")  # unlimited pages: still no more than the engine's cap
+    scan = website_scan_start(user=customer, website=website, max_pages=50_000, render_js=True)
+    assert scan.max_pages == 10_000
     assert scan.render_js is True
     assert scan.scan_type == SEOScan.ScanType.MANUAL
     with pytest.raises(ValidationError) as error:
@@ -242,6 +262,7 @@ def test_add_website_page_starts_the_audit_and_shows_its_progress(
 
 
 def test_add_website_page_explains_a_duplicate(customer_client, customer, no_address_check):
+    plan_give(customer)
     WebsiteFactory(user=customer, url="https://example.org/")
     response = customer_client.post("/en/app/websites/add/", {"url": "https://example.org"})
     assert response.status_code == 200
@@ -261,14 +282,26 @@ def test_add_website_page_explains_a_refused_address_in_dutch(client, make_user)
 def test_add_website_without_audits_left_still_adds_it_and_says_so(
     customer_client, customer, no_address_check
 ):
-    customer.free_usage = 0
-    customer.save()
+    plan_give(customer, "standard", audits_per_period=1)
+    ScanFactory(website=WebsiteFactory(user=customer))
     response = customer_client.post("/en/app/websites/add/", {"url": "example.org"}, follow=True)
     page = response.content.decode()
-    website = Website.objects.get()
+    website = Website.objects.get(url__contains="example.org")
     assert response.redirect_chain[-1][0] == f"/en/app/websites/{website.pk}/"
-    assert "You have used all your free audits." in page
+    assert "You have used the 1 audit of your Standard plan this month." in page
     assert "The website was added" in page
+    assert 'href="/en/app/account/subscription/" data-upgrade-link' in page
+
+
+def test_add_website_page_says_when_the_plans_websites_are_in_use(customer_client, customer):
+    WebsiteFactory(user=customer)
+    response = customer_client.get("/en/app/websites/add/")
+    page = response.content.decode()
+    assert "websites are all in use" in page
+    assert "Your Free plan includes 1 website. Upgrade your plan to do more." in page
+    assert 'name="url"' not in page
+    response = customer_client.post("/en/app/websites/add/", {"url": "example.org"})
+    assert Website.objects.count() == 1
 
 
 def test_website_detail_lists_audits_and_offers_to_start_one(customer_client, customer):
@@ -283,6 +316,7 @@ def test_website_detail_lists_audits_and_offers_to_start_one(customer_client, cu
 
 
 def test_start_audit_from_the_website_page(customer_client, customer):
+    plan_give(customer)
     website = WebsiteFactory(user=customer)
     response = customer_client.post(
         f"/en/app/websites/{website.pk}/audits/start/", {"max_pages": "25", "render_js": "on"}
@@ -292,21 +326,25 @@ def test_start_audit_from_the_website_page(customer_client, customer):
     assert (scan.max_pages, scan.render_js, scan.scan_type) == (25, True, "manual")
 
 
-def test_start_audit_refuses_more_than_200_pages(customer_client, customer):
+def test_start_audit_refuses_more_pages_than_the_plan_allows(customer_client, customer):
     website = WebsiteFactory(user=customer)
-    customer_client.post(f"/en/app/websites/{website.pk}/audits/start/", {"max_pages": "1000"})
+    response = customer_client.post(
+        f"/en/app/websites/{website.pk}/audits/start/", {"max_pages": "200"}, follow=True
+    )
+    assert "Your Free plan audits up to 100 pages." in response.content.decode()
     assert not SEOScan.objects.exists()
 
 
 def test_start_audit_when_quota_is_used_up_says_so(customer_client, customer):
-    customer.free_usage = 0
-    customer.save()
     website = WebsiteFactory(user=customer)
+    ScanFactory.create_batch(5, website=website)
     response = customer_client.post(
         f"/en/app/websites/{website.pk}/audits/start/", {"max_pages": "10"}, follow=True
     )
-    assert "You have used all your free audits." in response.content.decode()
-    assert not SEOScan.objects.exists()
+    page = response.content.decode()
+    assert "You have used all 5 audits of your Free plan this month." in page
+    assert 'href="/en/app/account/subscription/" data-upgrade-link' in page
+    assert SEOScan.objects.count() == 5
 
 
 def test_start_audit_of_a_deactivated_website_says_so(customer_client, customer):
@@ -376,7 +414,7 @@ def test_deleting_a_website_deletes_its_pdf_files(customer, django_capture_on_co
 
 def _add_through_the_form(user, **data) -> Website:
     """What the add-website page does: the form, then the service with what the form kept."""
-    form = WebsiteAddForm(data)
+    form = WebsiteAddForm(data, limits=free_limits())
     assert form.is_valid(), form.errors
     return website_create(user=user, **form.cleaned_data).website
 
@@ -431,7 +469,7 @@ def test_loopback_is_refused_by_the_form_and_the_crawler_without_the_operators_a
 def test_an_address_with_a_user_name_or_password_is_refused_and_nothing_is_stored(
     customer, typed, no_address_check
 ):
-    form = WebsiteAddForm({"url": typed})
+    form = WebsiteAddForm({"url": typed}, limits=free_limits())
     assert not form.is_valid()
     assert form.errors.as_data()["url"][0].code == "credentials"
     message = form.errors["url"][0]
@@ -475,6 +513,7 @@ def test_stored_passwords_are_removed_from_website_and_audit_addresses(customer,
     ],
 )
 def test_the_same_scheme_host_and_port_is_the_same_website(customer, typed, no_address_check):
+    plan_give(customer)
     website_create(user=customer, url="http://example.com/")
     website_create(user=customer, url="https://example.com/")
     with pytest.raises(ValidationError) as error:
@@ -506,6 +545,7 @@ def test_a_duplicate_at_another_start_page_names_the_website_it_belongs_to(
     ],
 )
 def test_another_scheme_host_or_port_is_another_website(customer, other, no_address_check):
+    plan_give(customer)
     website_create(user=customer, url="http://example.com/")
     assert website_create(user=customer, url=other).website.url == other
 
@@ -552,19 +592,31 @@ def test_a_literal_ip_is_refused_without_talking_of_where_it_leads(customer, typ
 
 
 def test_add_website_page_offers_the_page_limit_and_rendering_with_todays_defaults(
-    customer_client,
+    customer_client, customer
 ):
     page = customer_client.get("/en/app/websites/add/").content.decode()
     assert "First audit" in page
-    assert '<option value="200" selected>200</option>' in page
-    for choice in (10, 25, 50, 100):
+    # The free plan: up to its 100 pages, no rendering.
+    assert '<option value="100" selected>100</option>' in page
+    for choice in (10, 25, 50):
         assert f'<option value="{choice}">{choice}</option>' in page
+    assert '<option value="200">' not in page
+    assert "Your Free plan audits up to 100 pages." in page
+    assert "JavaScript rendering is not included in your Free plan." in page
     assert 'name="render_js"' in page and 'name="render_js" checked' not in page
+    assert "you have 5 audits left this period" in page
+    # A plan with more: the usual 200, up to its own limit, rendering on offer.
+    plan_give(customer, "standard")
+    page = customer_client.get("/en/app/websites/add/").content.decode()
+    assert '<option value="200" selected>200</option>' in page
+    assert '<option value="1000">1000</option>' in page and '<option value="2500">' not in page
+    assert "JavaScript rendering is not included" not in page
 
 
 def test_the_first_audit_uses_the_page_limit_and_rendering_chosen_when_adding(
-    customer_client, no_address_check
+    customer_client, customer, no_address_check
 ):
+    plan_give(customer)
     response = customer_client.post(
         "/en/app/websites/add/", {"url": "example.org", "max_pages": "25", "render_js": "on"}
     )
@@ -584,8 +636,13 @@ def test_the_first_audit_stays_within_the_page_limits_offered(customer_client, n
 
 def test_a_website_added_without_audit_settings_gets_todays_defaults(customer, no_address_check):
     scan = website_create(user=customer, url="example.org").scan
+    assert (scan.max_pages, scan.render_js) == (100, False)  # the free plan's limit
+    plan_give(customer)
+    scan = website_create(user=customer, url="example.net").scan
     assert (scan.max_pages, scan.render_js) == (200, False)
-    assert website_create(user=customer, url="example.net", max_pages=10_000).scan.max_pages == 200
+    with pytest.raises(LimitReached, match="Your Standard plan audits up to 1000 pages"):
+        website_create(user=customer, url="example.com", max_pages=10_000)
+    assert not Website.objects.filter(url="https://example.com").exists()
 
 
 def test_add_website_page_speaks_dutch_about_passwords_and_the_first_audit(client, make_user):

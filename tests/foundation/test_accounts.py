@@ -5,6 +5,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import override_settings
 
+from tests.plans import audits_left
 from vivaseo_site.accounts.models import ScanConfiguration, User
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def test_user_has_uuid_email_login_and_defaults(make_user):
     user = make_user(email="Ana@Example.com")
     assert user.email == "ana@example.com"
     assert len(str(user.pk)) == 36
-    assert user.free_usage == 5
+    assert audits_left(user) == 5  # the free plan, this month
     assert user.trial_used is False
     assert user.preferred_language == "en"
 

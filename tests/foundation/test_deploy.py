@@ -25,6 +25,8 @@ from django_celery_beat.models import PeriodicTask
 from wagtail.models import Site
 
 from audits.models import Finding, Website
+from billing.models import PlanLimits
+from billing.selectors import user_plan
 from cms.models import HomePage
 from vivaseo_site.accounts.models import User
 from vivaseo_site.accounts.services import DEMO_ACCOUNTS
@@ -85,16 +87,20 @@ def test_demo_command_refuses_under_production_settings(transactional_db):
 
 
 def test_deploy_command_sets_up_the_site_and_creates_no_user(transactional_db):
-    for _run_number in range(2):  # a redeploy runs it again: idempotent
-        result = _manage("bootstrap_site", env=_production_environment())
-        assert result.returncode == 0, result.stdout + result.stderr
-    assert "demo" not in result.stdout.lower()
+    for _run_number in range(2):  # a redeploy runs them again: idempotent
+        for command in ("bootstrap_site", "billing_bootstrap"):
+            result = _manage(command, env=_production_environment())
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert "demo" not in result.stdout.lower()
 
     assert not User.objects.exists()
     homes = HomePage.objects.all()
     assert sorted(home.locale.language_code for home in homes) == ["en", "nl"]
     assert Site.objects.get(is_default_site=True).root_page.specific.locale.language_code == "en"
     assert set(PeriodicTask.objects.values_list("name", flat=True)) >= set(PERIODIC_TASKS)
+    # Without Stripe keys: the plans with their local display prices.
+    plans = PlanLimits.objects.order_by("ordering").values_list("slug", "is_free")
+    assert list(plans) == [("free", True), ("standard", False), ("premium", False)]
 
 
 def _dev_environment() -> dict[str, str]:
@@ -109,6 +115,11 @@ def test_demo_command_creates_the_demo_accounts_under_dev_settings(transactional
     assert "staff     staff@vivaseo.local  /  demo-staff-2026" in result.stdout
     assert set(User.objects.values_list("email", flat=True)) == {a.email for a in DEMO_ACCOUNTS}
     assert User.objects.get(email="staff@vivaseo.local").is_superuser
+    # The demo customer tries the product on Standard, given without Stripe; once.
+    customer = User.objects.get(email="demo@vivaseo.local")
+    assert user_plan(customer).limits.slug == "standard"
+    assert _manage("bootstrap_demo", env=_dev_environment()).returncode == 0
+    assert customer.complimentary_plans.count() == 1
 
 
 @pytest.fixture
@@ -301,7 +312,11 @@ def test_compose_publishes_the_web_port_on_loopback_and_deploys_without_demo_acc
 
     migrate = re.search(r"^  migrate:\n(?:    .*\n)*?    command: sh -c \"(.*)\"$", compose, re.M)
     steps = [step.strip() for step in migrate.group(1).split("&&")]
-    assert steps == ["python manage.py migrate --noinput", "python manage.py bootstrap_site"]
+    assert steps == [
+        "python manage.py migrate --noinput",
+        "python manage.py bootstrap_site",
+        "python manage.py billing_bootstrap",
+    ]
     assert "bootstrap_demo" not in compose
     # The image names its settings; the fall-back in manage.py and celery.py is the same.
     dockerfile = (BASE_DIR / "Dockerfile").read_text()

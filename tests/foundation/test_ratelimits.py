@@ -4,6 +4,7 @@ import pytest
 
 from audits.models import SEOScan, Website
 from tests.dashboard.factories import WebsiteFactory
+from tests.plans import plan_give
 from vivaseo_site.accounts.models import ScanConfiguration
 from vivaseo_site.support.models import SupportTicket
 
@@ -33,6 +34,7 @@ def signed_in(client, make_user):
 def test_adding_websites_is_limited_per_user(client, signed_in, limit):
     limit("website_add", "2/h")
     owner = signed_in("adder@example.com")
+    plan_give(owner)  # a plan with room for more websites than the rate allows
     # Literal addresses need no DNS; test settings allow 127.0.0.0/8 as the crawler does.
     for port in (8101, 8102):
         response = client.post("/en/app/websites/add/", {"url": f"http://127.0.0.1:{port}/"})

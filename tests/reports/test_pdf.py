@@ -5,18 +5,18 @@ import subprocess
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from audits.models import SEOReport
 from audits.services import pdf
 from audits.tasks import render_report_pdf
+from tests.conftest import ARTIFACTS_DIR
 
 from .conftest import SITE
 
 pytestmark = pytest.mark.django_db
-SCREENSHOTS = settings.BASE_DIR / "test-artifacts" / "screenshots"
+SCREENSHOTS = ARTIFACTS_DIR / "screenshots"
 
 
 def pdf_text(content: bytes, *, first: int = 1, last: int | None = None) -> str:

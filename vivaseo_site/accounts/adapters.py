@@ -2,20 +2,13 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 from django.utils import translation
 
-from .selectors import free_audits_for_new_account
-
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         # A new account speaks the language the visitor signed up in.
         language = (translation.get_language() or "en")[:2]
         user.preferred_language = language if language in ("en", "nl") else "en"
-        user = super().save_user(request, user, form, commit=False)
-        # An address whose account was deleted starts with what that account had left.
-        user.free_usage = free_audits_for_new_account(email=user.email)
-        if commit:
-            user.save()
-        return user
+        return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request):
         # Without an explicit ?next=, staff land in the admin and customers on the site.

@@ -51,11 +51,6 @@ class User(AbstractBaseUser, PermissionsMixin, TimeStampedModel):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     trial_used = models.BooleanField(_("trial used"), default=False)
-    free_usage = models.PositiveIntegerField(
-        _("free audits left"),
-        default=5,
-        help_text=_("Audits this user can still run without a plan."),
-    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=2, choices=Language.choices, default=Language.ENGLISH
     )
@@ -136,9 +131,9 @@ class ScanConfiguration(TimeStampedModel):
         return bool(self.notification_email) and not self.notification_email_confirmed
 
 
-# How long a deleted account's free-audit usage is remembered. Free audits do not renew
-# today, so this is the period a fresh start would have to wait; after it the row is pruned.
-DELETED_ADDRESS_MEMORY = timedelta(days=365)
+# How long a deleted account's usage is remembered: the audits it used count in the period it
+# was deleted in (a calendar month on the free tier), so older rows are of no use and pruned.
+DELETED_ADDRESS_MEMORY = timedelta(days=62)
 
 
 def email_digest(email: str) -> str:
@@ -153,12 +148,13 @@ def email_digest(email: str) -> str:
 
 
 class DeletedAddress(models.Model):
-    """What a deleted account had left of its free audits, under the hash of each address it
-    had verified: deleting an account and signing up again with the same address does not
-    give a new set of free audits. Only the hash is kept, never the address."""
+    """How many audits a deleted account had used in the month it was deleted, under the hash
+    of each address it had verified: deleting an account and signing up again with the same
+    address does not give a new month of free audits. Only the hash is kept, never the
+    address."""
 
     email_digest = models.CharField(_("address hash"), max_length=64, unique=True)
-    free_usage = models.PositiveIntegerField(_("free audits left"))
+    audits_used = models.PositiveIntegerField(_("audits used in the month deleted"))
     deleted_at = models.DateTimeField(_("deleted"), default=timezone.now, db_index=True)
 
     class Meta:

@@ -1,9 +1,8 @@
 """Reads for accounts."""
 
 from allauth.account.models import EmailAddress
-from django.utils import timezone
 
-from .models import DELETED_ADDRESS_MEMORY, DeletedAddress, ScanConfiguration, User, email_digest
+from .models import DeletedAddress, ScanConfiguration, User, email_digest
 
 
 def verified_account_email(*, user: User) -> str | None:
@@ -34,16 +33,15 @@ def audit_email_recipient(*, user: User) -> str | None:
     return verified_account_email(user=user)
 
 
-def free_audits_for_new_account(*, email: str) -> int:
-    """The free audits an account made for ``email`` starts with: the usual number, or what a
-    deleted account with that address had left if it was deleted within the memory period."""
-    usual = User._meta.get_field("free_usage").get_default()
-    remembered = (
-        DeletedAddress.objects.filter(
-            email_digest=email_digest(email),
-            deleted_at__gte=timezone.now() - DELETED_ADDRESS_MEMORY,
-        )
-        .values_list("free_usage", flat=True)
-        .first()
-    )
-    return usual if remembered is None else min(usual, remembered)
+def deleted_account_usage(*, email: str, start, end):
+    """The audits a deleted account with ``email`` used, as a values queryset (a row per
+    address hash, so at most one), when it was
+    deleted in [start, end): they count for a new account with that address in that period."""
+    return DeletedAddress.objects.filter(
+        email_digest=email_digest(email), deleted_at__gte=start, deleted_at__lt=end
+    ).values("audits_used")
+
+
+def audits_used_before_deletion(*, email: str, start, end) -> int:
+    row = deleted_account_usage(email=email, start=start, end=end).first()
+    return row["audits_used"] if row else 0

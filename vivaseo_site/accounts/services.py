@@ -21,7 +21,6 @@ from vivaseo_site.notifications.services import email_send
 
 from .models import DELETED_ADDRESS_MEMORY, DeletedAddress, ScanConfiguration, User, email_digest
 from .selectors import (
-    free_audits_for_new_account,
     user_owns_verified_email,
     verified_account_email,
 )
@@ -52,7 +51,6 @@ def user_create(
         preferred_language=preferred_language,
         is_staff=is_staff,
         is_superuser=is_superuser,
-        free_usage=free_audits_for_new_account(email=email),
     )
     scan_configuration_ensure(user=user)
     return user
@@ -161,6 +159,8 @@ SCAN_CONFIGURATION_FIELDS = (
 
 def scan_configuration_update(*, user: User, **values) -> ScanConfiguration:
     """Set the schedule and notification settings; unknown names are a programming error.
+    Turning schedules on, or making them more frequent, asks the plan first (raises
+    billing's LimitReached).
 
     The notification address is not one of them: `notification_email_change` sets it, so
     that a new address is always confirmed before anything is sent to it."""
@@ -168,6 +168,14 @@ def scan_configuration_update(*, user: User, **values) -> ScanConfiguration:
     if unknown:
         raise TypeError(f"Not ScanConfiguration settings: {sorted(unknown)}")
     configuration = scan_configuration_ensure(user=user)
+    scheduled = values.get("scheduled_scans_enabled", configuration.scheduled_scans_enabled)
+    frequency = values.get("frequency", configuration.frequency)
+    turned_on = scheduled and not configuration.scheduled_scans_enabled
+    if turned_on or (scheduled and frequency != configuration.frequency):
+        # Raises billing's LimitReached: no schedules on the plan, or not this often.
+        from billing.selectors import may
+
+        may(user, "schedule_audits", frequency=frequency).raise_if_refused()
     for name, value in values.items():
         setattr(configuration, name, value)
     configuration.save(update_fields=[*values, "modified"])
@@ -385,6 +393,34 @@ def notification_email_cancel(*, user: User) -> ScanConfiguration:
     return configuration
 
 
+# --- Welcome ------------------------------------------------------------------------------
+
+
+def welcome_email_send(*, user_id) -> EmailLog | None:
+    """The welcome email, once per user (confirming a second address later sends nothing)."""
+    from billing.selectors import free_limits
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    if EmailLog.objects.filter(user=user, template="welcome", status=EmailLog.Status.SENT).exists():
+        return None
+    with translation.override(user_language(user)):
+        dashboard_url = absolute_url(reverse("dashboard:home"))
+        add_website_url = absolute_url(reverse("dashboard:website_add"))
+    return email_send(
+        to=user.email,
+        template="welcome",
+        context={
+            "dashboard_url": dashboard_url,
+            "add_website_url": add_website_url,
+            # A new account is on the free plan: what it includes each month.
+            "free_audits": free_limits().audits_per_period,
+        },
+        user=user,
+    )
+
+
 # --- Deleting an account ------------------------------------------------------------------
 
 
@@ -393,8 +429,8 @@ def user_delete(*, user: User) -> None:
     """Delete the account and everything it owns: websites, audits (a running one is cancelled
     first), reports with their PDF files in every language, notifications, tickets and
     schedules. Email log rows stay for the counts, without user, address or subject."""
-    # accounts sits below audits (audits imports accounts.models); deleting an account is the
-    # one place where it reaches up, so these imports stay here.
+    # accounts sits below audits and billing (they import accounts.models); deleting an
+    # account is the one place where it reaches up, so these imports stay here.
     from audits.models import SEOReport, SEOScan
     from audits.services.report_files import report_pdfs_delete_on_commit
     from audits.services.scans import scan_cancel
@@ -406,7 +442,7 @@ def user_delete(*, user: User) -> None:
         if scan.status in SEOScan.ACTIVE_STATUSES:
             scan_cancel(scan=scan, user=user)
     report_pdfs_delete_on_commit(reports=SEOReport.objects.filter(scan__user=user))
-    # After the cancels above: an audit cancelled before it crawled gave its free audit back.
+    # After the cancels above: an audit cancelled before it crawled is not counted.
     deleted_addresses_remember(user=user)
     addresses = {user.email, *user.emailaddress_set.values_list("email", flat=True)}
     configuration = ScanConfiguration.objects.filter(user=user).first()
@@ -421,16 +457,19 @@ def user_delete(*, user: User) -> None:
 
 
 def deleted_addresses_remember(*, user: User) -> None:
-    """Keep the hash of each address the account verified with the free audits it has left,
-    for DELETED_ADDRESS_MEMORY; older rows go. Unverified addresses are left out: anyone can
-    type someone else's address, and must not spend that person's free audits by deleting."""
+    """Keep the hash of each address the account verified with the audits it used this
+    calendar month, for DELETED_ADDRESS_MEMORY; older rows go. Unverified addresses are left
+    out: anyone can type someone else's address, and must not spend that person's audits by
+    deleting."""
+    from billing.selectors import audits_used_this_month
+
     now = timezone.now()
     DeletedAddress.objects.filter(deleted_at__lt=now - DELETED_ADDRESS_MEMORY).delete()
-    free_usage = User.objects.values_list("free_usage", flat=True).get(pk=user.pk)
+    used = audits_used_this_month(user=user)
     verified = user.emailaddress_set.filter(verified=True).values_list("email", flat=True)
     for digest in {email_digest(address) for address in verified}:
         DeletedAddress.objects.update_or_create(
-            email_digest=digest, defaults={"free_usage": free_usage, "deleted_at": now}
+            email_digest=digest, defaults={"audits_used": used, "deleted_at": now}
         )
 
 

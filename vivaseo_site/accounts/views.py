@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from billing.selectors import LimitReached, may
 from vivaseo_site.core.ratelimits import action_rate_limit
 from vivaseo_site.dashboard import customer_view, post_only, user_timezone_remember
 
@@ -61,6 +62,9 @@ def account_schedule(request):
     email_status = _notification_email_status(request.user, configuration)
     previous_email = configuration.notification_email
     form = ScheduleForm(request.POST or None, instance=configuration)
+    context = {"form": form, "nav": "account", "account_tab": "schedule"} | email_status
+    # The plan's word on schedules, shown above the form (with the link to the plans).
+    context["schedule_refused"] = may(request.user, "schedule_audits").message
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         email = values.pop("notification_email")
@@ -69,20 +73,18 @@ def account_schedule(request):
         ):
             # Nothing is saved; the form comes back as it was typed, with the reason.
             messages.error(request, limited)
-            context = {"form": form, "nav": "account", "account_tab": "schedule"}
-            return render(
-                request, "dashboard/account/schedule.html", context | email_status, status=429
-            )
-        services.scan_configuration_update(user=request.user, **values)
+            return render(request, "dashboard/account/schedule.html", context, status=429)
+        try:
+            services.scan_configuration_update(user=request.user, **values)
+        except LimitReached as refused:
+            # Nothing is saved; the form comes back as it was typed, with the plan's reason.
+            form.add_error(None, refused.decision.message)
+            return render(request, "dashboard/account/schedule.html", context)
         user_timezone_remember(request, values["timezone"])
         messages.success(request, _("Your audit schedule was saved."))
         _notification_email_change(request, email)
         return redirect("dashboard:account_schedule")
-    return render(
-        request,
-        "dashboard/account/schedule.html",
-        {"form": form, "nav": "account", "account_tab": "schedule", **email_status},
-    )
+    return render(request, "dashboard/account/schedule.html", context)
 
 
 def _notification_email_status(user, configuration) -> dict:

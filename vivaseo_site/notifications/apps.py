@@ -7,7 +7,3 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
-
-    def ready(self):
-        # Signal receivers and tasks register on import; models must be loaded first.
-        from . import signals, tasks  # noqa: F401

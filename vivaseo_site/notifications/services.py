@@ -20,12 +20,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
-from vivaseo_site.accounts.models import User
 from vivaseo_site.core.languages import language_supported, user_language
-from vivaseo_site.core.links import absolute_url
 
 from .models import EmailLog, Notification
 
@@ -150,28 +147,6 @@ def email_send(
         log.error_message = f"{type(error).__name__}: {error}"[:2000]
     log.save()
     return log
-
-
-def welcome_email_send(*, user_id) -> EmailLog | None:
-    """The welcome email, once per user (confirming a second address later sends nothing)."""
-    user = User.objects.filter(pk=user_id, is_active=True).first()
-    if user is None:
-        return None
-    if EmailLog.objects.filter(user=user, template="welcome", status=EmailLog.Status.SENT).exists():
-        return None
-    with translation.override(user_language(user)):
-        dashboard_url = absolute_url(reverse("dashboard:home"))
-        add_website_url = absolute_url(reverse("dashboard:website_add"))
-    return email_send(
-        to=user.email,
-        template="welcome",
-        context={
-            "dashboard_url": dashboard_url,
-            "add_website_url": add_website_url,
-            "free_audits": user.free_usage,
-        },
-        user=user,
-    )
 
 
 def notification_deliver(*, user, message: Message) -> Notification | None:

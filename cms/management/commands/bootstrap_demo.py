@@ -14,8 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.services.demo import DemoAuditFailed, demo_audits_ensure
+from billing.models import ComplimentaryPlan, PlanLimits
+from billing.services import billing_bootstrap, complimentary_plan_grant
 from vivaseo_site.accounts.models import User
 from vivaseo_site.accounts.services import DEMO_ACCOUNTS, DemoAccountsRefused, demo_users_ensure
+
+# The demo customer tries the product on this plan, given as a complimentary plan (no Stripe).
+DEMO_PLAN = "standard"
 
 # scripts/demo_site/serve.py: its versions, oldest first, and the path that switches them.
 DEMO_SITE_VERSIONS = ("before", "after")
@@ -42,6 +47,7 @@ class Command(BaseCommand):
             accounts = demo_users_ensure()
         except DemoAccountsRefused as refused:
             raise CommandError(str(refused)) from refused
+        self._demo_plan()
         if options["site_url"]:
             self._demo_website(options["site_url"])
         if options["quiet_credentials"]:
@@ -49,6 +55,19 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo accounts are ready."))
         for account in accounts:
             self.stdout.write(f"  {account.role:<9} {account.email}  /  {account.password}")
+
+    def _demo_plan(self) -> None:
+        """The demo customer can add websites, schedule and render: a complimentary plan."""
+        customer = User.objects.get(email=_demo_customer_email())
+        if ComplimentaryPlan.objects.filter(user=customer).exists():
+            return
+        plan = PlanLimits.objects.filter(slug=DEMO_PLAN).first()
+        if plan is None:
+            billing_bootstrap()  # start.sh ran it already; a bare `bootstrap_demo` had not
+            plan = PlanLimits.objects.get(slug=DEMO_PLAN)
+        complimentary_plan_grant(
+            user=customer, plan=plan, granted_by=None, reason="The demo account of start.sh."
+        )
 
     def _demo_website(self, site_url: str) -> None:
         site_url = site_url.rstrip("/") + "/"
