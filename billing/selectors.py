@@ -9,8 +9,9 @@ simply not counted.
 from __future__ import annotations
 
 import logging
+from calendar import monthrange
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from functools import cached_property
 
@@ -68,6 +69,9 @@ class UserPlan:
     subscription: Subscription | None = None
     complimentary: ComplimentaryPlan | None = None
     cancel_at_period_end: bool = False
+    # The end of the subscription's billing period (it renews, or ends if cancelled); the
+    # usage window above is a month of it on yearly billing.
+    renews_at: datetime | None = None
     trial_end: datetime | None = None
 
     @property
@@ -110,6 +114,28 @@ def subscription_period(subscription: Subscription) -> tuple[datetime | None, da
     start = data.get("current_period_start") or items[0].get("current_period_start")
     end = data.get("current_period_end") or items[0].get("current_period_end")
     return _timestamp(start), _timestamp(end)
+
+
+def _months_after(moment: datetime, months: int) -> datetime:
+    """``moment`` ``months`` calendar months later, on the same day or the month's last."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    return moment.replace(year=year, month=month, day=min(moment.day, monthrange(year, month)[1]))
+
+
+def quota_window(
+    start: datetime | None, end: datetime | None, now: datetime | None = None
+) -> tuple[datetime | None, datetime | None]:
+    """The window a subscription's usage is counted in: its billing period, or for a period
+    longer than a month (yearly billing) the month of it that ``now`` is in, counted from the
+    period's start. A plan grants its audits and AI credits per month, however it is paid."""
+    if start is None or end is None or end - start <= timedelta(days=31):
+        return start, end
+    now = now or timezone.now()
+    months = 0
+    while (following := _months_after(start, months + 1)) <= now and following < end:
+        months += 1
+    return _months_after(start, months), min(_months_after(start, months + 1), end)
 
 
 def subscription_product_ids(subscription: Subscription) -> list[str]:
@@ -185,12 +211,14 @@ def user_plan(user) -> UserPlan:
             period_end=month_end,
             complimentary=source,
         )
-    start, end = subscription_period(source)
+    billing_start, billing_end = subscription_period(source)
+    start, end = quota_window(billing_start, billing_end)
     return UserPlan(
         limits=limits,
         status=source.status,
         period_start=start or month_start,
         period_end=end or month_end,
+        renews_at=billing_end,
         subscription=source,
         cancel_at_period_end=bool(source.cancel_at_period_end),
         trial_end=source.trial_end,

@@ -357,7 +357,8 @@ class FakeStripe:
         subscription_data = session.get("subscription_data") or {}
         trial_days = int(subscription_data.get("trial_period_days") or 0)
         now = int(time.time())
-        period_end = now + (trial_days * DAY if trial_days else 30 * DAY)
+        yearly = (price.get("recurring") or {}).get("interval") == "year"
+        period_end = now + (trial_days * DAY if trial_days else (365 if yearly else 30) * DAY)
         subscription_id = self.new_id("sub")
         subscription = {
             **self._base("subscription", subscription_id),

@@ -234,3 +234,49 @@ def test_the_schedule_page_says_what_the_plan_allows_and_saves_nothing_refused(
     assert "Scheduled audits are not included in your Free plan." in response.content.decode()
     customer.scan_configuration.refresh_from_db()
     assert not customer.scan_configuration.scheduled_scans_enabled
+
+
+# --- Yearly billing: the plan's audits are per month of the year paid for -----------------
+
+
+def test_a_year_is_counted_in_months_from_its_start():
+    from datetime import UTC, datetime
+
+    from billing.selectors import quota_window
+
+    start, end = datetime(2026, 1, 31, 10, tzinfo=UTC), datetime(2027, 1, 31, 10, tzinfo=UTC)
+
+    def window(*now):
+        return quota_window(start, end, datetime(*now, tzinfo=UTC))
+
+    assert window(2026, 1, 31, 10) == (start, datetime(2026, 2, 28, 10, tzinfo=UTC))
+    # Short months end on their last day; the next window starts where the last one ended.
+    assert window(2026, 2, 28, 11) == (
+        datetime(2026, 2, 28, 10, tzinfo=UTC),
+        datetime(2026, 3, 31, 10, tzinfo=UTC),
+    )
+    assert window(2027, 1, 30) == (datetime(2026, 12, 31, 10, tzinfo=UTC), end)
+    # A monthly period is its own window.
+    monthly_end = datetime(2026, 2, 28, 10, tzinfo=UTC)
+    assert quota_window(start, monthly_end) == (start, monthly_end)
+
+
+def test_a_yearly_subscription_grants_its_audits_each_month(stripe_plans, customer, subscribe):
+    from djstripe.models import Customer
+
+    from billing.services import subscription_sync
+
+    customer.trial_used = True
+    customer.save()
+    subscribe(customer, "standard", "year", status="active")
+    subscription_sync(customer=Customer.objects.get(subscriber=customer))
+    plan = user_plan(customer)
+    assert plan.limits.slug == "standard"
+    assert plan.renews_at - plan.period_start >= timedelta(days=364)  # paid for a year
+    assert timedelta(days=27) <= plan.period_end - plan.period_start <= timedelta(days=31)
+    assert usage_this_period(customer).audits_allowed == 50
+    _audits(customer, 50)
+    assert not may(customer, "start_audit").allowed
+    # A month on, the next 50.
+    SEOScan.objects.filter(user=customer).update(created=plan.period_start - timedelta(days=1))
+    assert may(customer, "start_audit").allowed
