@@ -14,7 +14,12 @@ from django.conf import settings
 # tests make around it are still synchronous, so Django's async-safety guard must stand aside.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS_DIR = Path(settings.BASE_DIR) / "test-artifacts"
+# What tests leave for people to look at (screenshots, PDFs, worker logs). Two runs side by
+# side (.ci/run runs the SQLite and the PostgreSQL suite at once) each name a folder of their
+# own (relative to the project folder), or one would overwrite a file the other then reads.
+ARTIFACTS_DIR = Path(settings.BASE_DIR) / os.environ.get(
+    "VIVASEO_TEST_ARTIFACTS_DIR", "test-artifacts"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +90,7 @@ def start_celery_worker(
         "VIVASEO_USE_TEST_DATABASE": "1",
         "PYTHONUNBUFFERED": "1",
     }
-    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS_DIR / f"celery-{hostname}.log"
     process = subprocess.Popen(
         _worker_command(hostname, queues, pool),

@@ -28,7 +28,7 @@ import pytest
 from django.conf import settings
 
 from audits.services.demo import DEMO_WEBSITE_NAME
-from tests.conftest import screenshot, wait_for
+from tests.conftest import ARTIFACTS_DIR, screenshot, wait_for
 from tests.foundation.test_deploy import (
     _environment,
     _free_port,
@@ -72,9 +72,8 @@ class StartCommand:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
-        artifacts = BASE_DIR / "test-artifacts"
-        artifacts.mkdir(exist_ok=True)
-        (artifacts / "start-command.log").write_text(self.log.read_text())
+        ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS_DIR / "start-command.log").write_text(self.log.read_text())
 
 
 @pytest.fixture

@@ -219,7 +219,7 @@ def _start_beat(tmp_path) -> subprocess.Popen:
         "VIVASEO_USE_TEST_DATABASE": "1",
         "PYTHONUNBUFFERED": "1",
     }
-    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
         [
             sys.executable,
@@ -257,7 +257,7 @@ def test_healthz_is_ok_with_a_real_worker_and_a_real_beat(
 
         def healthy():
             """/healthz reports database, broker, worker and beat ok"""
-            assert beat.poll() is None, "celery beat exited; see test-artifacts/celery-beat.log"
+            assert beat.poll() is None, f"celery beat exited; see {ARTIFACTS_DIR}/celery-beat.log"
             response = staff_client.get("/healthz")
             return response.json() if response.status_code == 200 else None
 
