@@ -1,12 +1,17 @@
-"""Set up the Wagtail page tree: locales, the root, the EN home page and its NL translation.
+"""Set up the Wagtail page tree: locales, the root, the EN home page and its NL translation;
+for a laptop's demo, the marketing pages too.
 
-Idempotent: bootstrap_site (every deploy and start) and the test fixtures call the same code.
+Idempotent: bootstrap_site (every deploy and start) and the test fixtures call the same code;
+bootstrap_demo adds the demo's marketing pages.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from .demo_content import HOME_SECTIONS
+from .demo_content import PAGES as DEMO_PAGES
 from .models import HomePage
 
 HOME_CONTENT = {
@@ -77,3 +82,32 @@ def site_tree_ensure(*, hostname: str = "localhost", port: int = 80) -> HomePage
         site.site_name = "VivaSEO"
         site.save()
     return home
+
+
+@transaction.atomic
+def demo_marketing_pages_ensure() -> list[Page]:
+    """The demo's marketing pages (cms.demo_content) under the EN home page, each with its NL
+    translation, and sections on the home pages that have none. Idempotent: a page that
+    exists (by slug, under the EN home page) is left as an editor may have changed it."""
+    home = site_tree_ensure()
+    locales = locales_ensure()
+    for translation in home.get_translations(inclusive=True).specific():
+        language = translation.locale.language_code
+        if not translation.sections and language in HOME_SECTIONS:
+            translation.sections = HOME_SECTIONS[language]
+            translation.save_revision().publish()
+    pages = []
+    for type_name, slug, content in DEMO_PAGES:
+        page = home.get_children().filter(slug=slug).specific().first()
+        if page is None:
+            page_type = apps.get_model("cms", type_name)
+            page = page_type(slug=slug, locale=locales["en"], **content["en"])
+            home.add_child(instance=page)
+            page.save_revision().publish()
+        if not page.has_translation(locales["nl"]):
+            dutch = page.copy_for_translation(locales["nl"])
+            for field, value in content["nl"].items():
+                setattr(dutch, field, value)
+            dutch.save_revision().publish()
+        pages.append(page)
+    return pages

@@ -203,3 +203,11 @@ def screenshot(page, name: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def no_stripe_keys(settings):
+    """This installation takes no payments (billing works without Stripe keys)."""
+    settings.STRIPE_SECRET_KEY = ""
+    settings.STRIPE_PUBLIC_KEY = ""
+    settings.STRIPE_WEBHOOK_SECRET = ""

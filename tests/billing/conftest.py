@@ -21,13 +21,6 @@ def fake_stripe(settings):
 
 
 @pytest.fixture
-def no_stripe_keys(settings):
-    settings.STRIPE_SECRET_KEY = ""
-    settings.STRIPE_PUBLIC_KEY = ""
-    settings.STRIPE_WEBHOOK_SECRET = ""
-
-
-@pytest.fixture
 def eager_tasks():
     """Celery tasks queued with .delay() run at once in this process."""
     from vivaseo_site.celery import app

@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from audits.services.demo import DemoAuditFailed, demo_audits_ensure
 from billing.models import ComplimentaryPlan, PlanLimits
 from billing.services import billing_bootstrap, complimentary_plan_grant
+from cms.services import demo_marketing_pages_ensure
 from vivaseo_site.accounts.models import User
 from vivaseo_site.accounts.services import DEMO_ACCOUNTS, DemoAccountsRefused, demo_users_ensure
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo accounts are ready."))
         for account in accounts:
             self.stdout.write(f"  {account.role:<9} {account.email}  /  {account.password}")
+        # The marketing pages to look at (features, pricing, FAQ, about), silently.
+        demo_marketing_pages_ensure()
 
     def _demo_plan(self) -> None:
         """The demo customer can add websites, schedule and render: a complimentary plan."""
