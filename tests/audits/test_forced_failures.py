@@ -28,7 +28,7 @@ def audit(user, pages: dict[str, Page], *, base_pages=None) -> SEOScan:
         if base_pages:
             server.pages.update(base_pages(server.url))
         website = Website.objects.create(user=user, url=server.url + "/", name="Hostile")
-        scan = scan_run(scan_id=scan_start(user=user, website=website).pk)
+        scan = scan_run(scan_id=scan_start(user=user, website=website, queue=False).pk)
     return scan
 
 
