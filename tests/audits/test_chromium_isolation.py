@@ -298,7 +298,11 @@ def test_renderers_run_in_the_sandbox_for_an_unprivileged_user(monkeypatch):
             deadline = time.monotonic() + 60
             while "/script-ran" not in site.requests or not watcher.renderers:
                 assert process.poll() is None, (work / "chromium.log").read_text()[-2000:]
-                assert time.monotonic() < deadline, "the page's script did not run in 60 s"
+                assert time.monotonic() < deadline, (
+                    f"in 60 s: script ran {'/script-ran' in site.requests}, Chromium processes "
+                    f"seen {len(watcher.seen)}, renderers {len(watcher.renderers)}; "
+                    + (work / "chromium.log").read_text()[-1500:]
+                )
                 await asyncio.sleep(0.1)
             await asyncio.sleep(0.5)  # the watcher reads the running renderers again
         finally:
