@@ -1,8 +1,9 @@
 """The block library of the marketing site: small, named blocks the page types share.
 
 Organised the bakerydemo way: one block per idea, each with its own template under
-``templates/cms/blocks/``, grouped into two stream blocks: `ContentStreamBlock` (the body of a
-text page) and `SectionStreamBlock` (the sections of the home and features pages). A section
+``templates/cms/blocks/``, grouped into stream blocks: `ContentStreamBlock` (the body of a
+text page), `BlogStreamBlock` (a blog post's: the same, plus embeds) and `SectionStreamBlock`
+(the sections of the home and features pages). A section
 block says ``full_width = True`` in its Meta: it is a band of its own, where the other blocks
 sit in the page's text column (templates/cms/includes/stream.html).
 """
@@ -11,6 +12,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
+from wagtail.embeds.blocks import EmbedBlock as WagtailEmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 # Where a call to action leads. The URLs are resolved when the page renders, in the
@@ -202,6 +204,22 @@ class ContentStreamBlock(blocks.StreamBlock):
     image = ImageBlock()
     quote = QuoteBlock()
     code = CodeBlock()
+
+
+class EmbedBlock(WagtailEmbedBlock):
+    """A video or post from YouTube, Vimeo and the like, by its address (oEmbed)."""
+
+    class Meta:
+        icon = "media"
+        label = _("Embed")
+        help_text = _("The address of a video or post, e.g. https://www.youtube.com/watch?v=…")
+        template = "cms/blocks/embed_block.html"
+
+
+class BlogStreamBlock(ContentStreamBlock):
+    """The body of a blog post: the content blocks and embeds."""
+
+    embed = EmbedBlock()
 
 
 class SectionStreamBlock(ContentStreamBlock):

@@ -2,17 +2,20 @@
 for a laptop's demo, the marketing pages too.
 
 Idempotent: bootstrap_site (every deploy and start) and the test fixtures call the same code;
-bootstrap_demo adds the demo's marketing pages.
+bootstrap_demo adds the demo's marketing pages and blog.
 """
+
+import datetime
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
-from .demo_content import HOME_SECTIONS
+from .demo_content import BLOG_AUTHOR, BLOG_INDEX, BLOG_POSTS, HOME_SECTIONS
 from .demo_content import PAGES as DEMO_PAGES
-from .models import HomePage
+from .demo_images import avatar_image_create, cover_image_create
+from .models import Author, BlogIndexPage, BlogPage, HomePage
 
 HOME_CONTENT = {
     "en": {
@@ -104,10 +107,78 @@ def demo_marketing_pages_ensure() -> list[Page]:
             page = page_type(slug=slug, locale=locales["en"], **content["en"])
             home.add_child(instance=page)
             page.save_revision().publish()
-        if not page.has_translation(locales["nl"]):
-            dutch = page.copy_for_translation(locales["nl"])
-            for field, value in content["nl"].items():
-                setattr(dutch, field, value)
-            dutch.save_revision().publish()
+        _translation_ensure(page, locale=locales["nl"], fields=content["nl"])
         pages.append(page)
+    demo_blog_ensure()
     return pages
+
+
+def _translation_ensure(page: Page, *, locale: Locale, fields: dict) -> Page:
+    """``page``'s published translation into ``locale``, made from ``fields`` (and a "tags"
+    list) when it has none yet; an existing translation is left as it is."""
+    translation = page.get_translation_or_none(locale)
+    if translation is None:
+        fields = dict(fields)
+        tags = fields.pop("tags", None)
+        translation = page.copy_for_translation(locale)
+        for field, value in fields.items():
+            setattr(translation, field, value)
+        if tags is not None:
+            translation.tags.set(tags)
+        translation.save_revision().publish()
+    return translation
+
+
+def _demo_authors_ensure(locales: dict[str, Locale]) -> dict[str, Author]:
+    author = Author.objects.filter(locale=locales["en"], name=BLOG_AUTHOR["en"]["name"]).first()
+    if author is None:
+        photo = avatar_image_create(
+            title=BLOG_AUTHOR["en"]["name"], background="#0f766e", accent="#ffffff"
+        )
+        author = Author.objects.create(locale=locales["en"], photo=photo, **BLOG_AUTHOR["en"])
+    dutch = author.get_translation_or_none(locales["nl"])
+    if dutch is None:
+        dutch = author.copy_for_translation(locales["nl"])
+        for field, value in BLOG_AUTHOR["nl"].items():
+            setattr(dutch, field, value)
+        dutch.save()
+    return {"en": author, "nl": dutch}
+
+
+@transaction.atomic
+def demo_blog_ensure() -> BlogIndexPage:
+    """The demo blog (cms.demo_content): an index under the EN home page and its posts, each
+    with its drawn cover and its NL translation. Idempotent like the marketing pages: what
+    exists (by slug) is left as an editor may have changed it."""
+    home = site_tree_ensure()
+    locales = locales_ensure()
+    index = BlogIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = BlogIndexPage(slug="blog", locale=locales["en"], **BLOG_INDEX["en"])
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    _translation_ensure(index, locale=locales["nl"], fields=BLOG_INDEX["nl"])
+    authors = _demo_authors_ensure(locales)
+    for post in BLOG_POSTS:
+        page = BlogPage.objects.child_of(index).filter(slug=post["slug"]).first()
+        if page is None:
+            fields = dict(post["en"])
+            tags = fields.pop("tags")
+            motif, background, accent = post["cover"]
+            page = BlogPage(
+                slug=post["slug"],
+                locale=locales["en"],
+                date=datetime.date.fromisoformat(post["date"]),
+                author=authors["en"],
+                cover_image=cover_image_create(
+                    title=fields["title"], motif=motif, background=background, accent=accent
+                ),
+                **fields,
+            )
+            page.tags.add(*tags)
+            index.add_child(instance=page)
+            page.save_revision().publish()
+        _translation_ensure(
+            page, locale=locales["nl"], fields={**post["nl"], "author": authors["nl"]}
+        )
+    return index

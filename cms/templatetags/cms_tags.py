@@ -64,3 +64,9 @@ def yearly_saving(plan: PlanForDisplay) -> Decimal | None:
         return None
     saving = monthly.amount * 12 - yearly.amount
     return saving if saving > 0 else None
+
+
+@register.simple_tag
+def blog_tag_url(blog_index, tag) -> str:
+    """The page of ``blog_index``'s posts tagged ``tag`` (cms.models.BlogIndexPage)."""
+    return blog_index.tag_url(tag)

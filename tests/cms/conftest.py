@@ -153,3 +153,30 @@ def pricing_page(site_tree, plans):
             body=stream(("faq", {"heading": "About paying", "items": QUESTIONS[:1]})),
         ),
     )
+
+
+@pytest.fixture
+def editor(client, make_user):
+    """The test client, signed in as a superuser of the Wagtail admin."""
+    user = make_user(email="editor@example.com")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture(autouse=True)
+def rendition_cache_purged(request):
+    """Wagtail caches renditions outside the database, by image id: after a test's rows are
+    rolled back, a later test's new image with the same id would be handed the old rendition
+    (a file in another test's MEDIA_ROOT). Purge what each test made while its rows exist."""
+    yield
+    uses_database = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_database:
+        from wagtail.images.models import Rendition
+
+        for rendition in Rendition.objects.select_related("image"):
+            rendition.purge_from_cache()

@@ -1,6 +1,10 @@
 """The marketing pages in Debian's Chromium, at desktop and phone width, with JavaScript off
 (nothing on them needs it): screenshots under test-artifacts/screenshots/ to look at."""
 
+import time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
 import pytest
 
 from tests.conftest import screenshot
@@ -82,3 +86,56 @@ def test_pricing_page_highlights_the_signed_in_customers_plan(
         assert "Your current plan" in current.inner_text()
         assert visitor.locator("[data-plan-card=premium] a[data-upgrade]").is_visible()
         shoot(visitor, f"cms-pricing-customer-{size}")
+
+
+def serve_media(visitor, settings) -> None:
+    """Uploaded images, served the way the media host does in production: the test server
+    serves static files only (and the project serves media itself only with DEBUG on)."""
+    media_root = Path(settings.MEDIA_ROOT)
+
+    def fulfil(route):
+        relative = unquote(urlsplit(route.request.url).path).removeprefix(settings.MEDIA_URL)
+        path = (media_root / relative).resolve()
+        if path.is_relative_to(media_root.resolve()) and path.is_file():
+            route.fulfill(path=str(path))
+        else:
+            route.fulfill(status=404, body="")
+
+    visitor.route(f"**{settings.MEDIA_URL}**", fulfil)
+
+
+def images_load(visitor) -> None:
+    """Scroll every image into view (the cards' covers load lazily) and wait until all have
+    loaded: a missing or broken picture fails the test, named."""
+    for image in visitor.locator("img").all():
+        image.scroll_into_view_if_needed()
+    unloaded = "[...document.images].filter(i => !(i.complete && i.naturalWidth)).map(i => i.src)"
+
+    deadline = time.monotonic() + 15
+    while visitor.evaluate(unloaded) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert visitor.evaluate(unloaded) == [], "these images did not load"
+    visitor.evaluate("window.scrollTo(0, 0)")
+
+
+def test_blog_index_and_post_look_right(live_server, visitor, site_tree, settings):
+    from cms.services import demo_blog_ensure
+
+    demo_blog_ensure()
+    serve_media(visitor, settings)
+    for size, viewport in VIEWPORTS.items():
+        visitor.set_viewport_size(viewport)
+        visitor.goto(f"{live_server.url}/en/blog/")
+        assert visitor.locator(".blog-card").count() == 6
+        images_load(visitor)
+        shoot(visitor, f"cms-blog-index-{size}")
+
+        visitor.goto(f"{live_server.url}/en/blog/robots-txt-mistakes/")
+        assert visitor.locator(".code-block").is_visible()
+        assert visitor.locator(".blog-related .blog-card").count() == 3
+        images_load(visitor)
+        shoot(visitor, f"cms-blog-post-{size}")
+
+        visitor.goto(f"{live_server.url}/nl/blog/tags/technische-seo/")
+        assert "Berichten met tag" in visitor.locator("h1").inner_text()
+        shoot(visitor, f"cms-blog-tag-nl-{size}")

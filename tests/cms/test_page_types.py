@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Page
 
-from cms.models import FAQPage, FeaturesPage, HomePage, PricingPage, StandardPage
+from cms.models import BlogIndexPage, FAQPage, FeaturesPage, HomePage, PricingPage, StandardPage
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def test_parent_page_rules():
 
 
 def test_subpage_rules():
-    assert set(HomePage.allowed_subpage_models()) == set(MARKETING_TYPES)
+    assert set(HomePage.allowed_subpage_models()) == {*MARKETING_TYPES, BlogIndexPage}
     assert set(StandardPage.allowed_subpage_models()) == {StandardPage}
     for page_type in (FeaturesPage, FAQPage, PricingPage):
         assert page_type.allowed_subpage_models() == []
@@ -62,15 +62,6 @@ def test_one_faq_and_one_pricing_page_per_home_page(site_tree, faq_page, pricing
     # Standard and features pages are not limited.
     assert StandardPage.can_create_at(site_tree)
     assert FeaturesPage.can_create_at(site_tree)
-
-
-@pytest.fixture
-def editor(client, make_user):
-    user = make_user(email="editor@example.com")
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client.force_login(user)
-    return client
 
 
 @pytest.mark.parametrize("page_type", MARKETING_TYPES, ids=lambda model: model.__name__)
