@@ -29,6 +29,7 @@ from djstripe.models import (
 )
 
 from vivaseo_site.accounts.models import User
+from vivaseo_site.accounts.services import user_locked
 from vivaseo_site.core.links import absolute_url
 from vivaseo_site.core.queue import task_queue_on_commit
 
@@ -81,12 +82,6 @@ def stripe_customer_ensure(*, user: User) -> Customer:
 CHECKOUT_REUSE_MARGIN = timedelta(minutes=15)
 
 
-def _user_row_lock(user: User) -> User:
-    """Lock the user's row until the transaction ends (call inside ``transaction.atomic``):
-    a customer's billing steps run one after the other. The row read fresh (trial_used)."""
-    return User.objects.select_for_update().get(pk=user.pk)
-
-
 def checkout_session_create(
     *, user: User, plan_slug: str, interval: str, success_url: str, cancel_url: str
 ) -> str:
@@ -104,7 +99,7 @@ def checkout_session_create(
     if price is None:
         raise ValidationError(_("This plan is not for sale. Choose another one."))
     with transaction.atomic():
-        locked = _user_row_lock(user)
+        locked = user_locked(user=user)
         _refuse_a_second_subscription(locked)
         reused = _open_checkout_session(user=locked, price=price, api_key=api_key)
         if reused is None:

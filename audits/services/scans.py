@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F
@@ -47,6 +46,7 @@ from audits.storage import (
 )
 from audits.website_address import website_url_clean
 from billing.selectors import may, user_plan
+from vivaseo_site.accounts.services import user_locked
 from vivaseo_site.core.queue import task_queue_on_commit
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def scan_allowance_check(*, user, max_pages: int | None, render_js: bool) -> int
     Call it inside the transaction that creates the scan: the user row is locked first, so
     two quick clicks cannot both spend the last audit of the period (usage is counted from
     the scans themselves)."""
-    locked_user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    locked_user = user_locked(user=user)
     plan = user_plan(locked_user)
     may(locked_user, "start_audit", plan=plan).raise_if_refused()
     if max_pages is None:

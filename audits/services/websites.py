@@ -26,6 +26,7 @@ from audits.services.report_files import report_pdfs_delete_on_commit
 from audits.services.scans import ScanAlreadyRunning, scan_start
 from audits.website_address import host_display, url_display, website_origin, website_url_clean
 from billing.selectors import LimitReached, may
+from vivaseo_site.accounts.services import user_locked
 
 logger = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ def website_create(
     try:
         with transaction.atomic():
             # Two quick submits of two addresses must not both take the plan's last website.
-            may(user_locked(user), "add_website").raise_if_refused()
+            may(user_locked(user=user), "add_website").raise_if_refused()
             if start_audit:
                 if max_pages is not None:
                     may(user, "pages_per_audit", n=max_pages).raise_if_refused()
@@ -206,12 +207,6 @@ def website_create(
         # Two quick submits of the same address: the constraint caught the second one.
         raise _duplicate(url) from error
     return WebsiteCreated(website=website, scan=scan, audit_problem=problem)
-
-
-def user_locked(user):
-    """``user``'s row, locked until the transaction ends: what the plan allows is decided one
-    request at a time (PostgreSQL; SQLite's IMMEDIATE transactions take turns anyway)."""
-    return type(user).objects.select_for_update().get(pk=user.pk)
 
 
 def page_limit(max_pages: int) -> int:

@@ -163,7 +163,7 @@ def _waiting_for_the_user_row(thread: threading.Thread) -> bool:
     SELECT ... FOR UPDATE; SQLite: at BEGIN IMMEDIATE, entering the transaction)."""
     frames = thread_frames(thread)
     in_checkout = any(name == "checkout_session_create" for name, _ in frames)
-    locking = any(name == "_user_row_lock" for name, _ in frames) or any(
+    locking = any(name == "user_locked" for name, _ in frames) or any(
         name == "__enter__" and path.endswith("db/transaction.py") for name, path in frames
     )
     return in_checkout and locking

@@ -32,6 +32,13 @@ def scan_configuration_ensure(*, user: User) -> ScanConfiguration:
     return configuration
 
 
+def user_locked(*, user: User) -> User:
+    """``user``'s row read fresh and locked until the transaction ends (call inside
+    ``transaction.atomic``): what the plan allows is decided one request at a time
+    (PostgreSQL; SQLite's IMMEDIATE transactions take turns anyway)."""
+    return User.objects.select_for_update().get(pk=user.pk)
+
+
 @transaction.atomic
 def user_create(
     *,
