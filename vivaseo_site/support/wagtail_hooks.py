@@ -14,12 +14,14 @@ class SupportTicketViewSet(BulkDeletedModelViewSet):
     model = SupportTicket
     icon = "help"
     menu_label = _("Tickets")
-    list_display = ["subject", "user", "category", "status", "priority", "modified"]
+    # "requester": the customer, or the name and address a visitor typed on the contact page.
+    list_display = ["subject", "requester", "category", "status", "priority", "modified"]
     list_filter = ["status", "category", "priority"]
-    search_fields = ["subject", "message", "user__email"]
-    list_export = ["subject", "user", "category", "status", "priority", "created", "resolved_at"]
-    form_fields = ["user", "subject", "category", "message", "status", "priority", "scan",
-                   "admin_notes"]  # fmt: skip
+    search_fields = ["subject", "message", "user__email", "contact_name", "contact_email"]
+    list_export = ["subject", "user", "contact_name", "contact_email", "category", "status",
+                   "priority", "created", "resolved_at"]  # fmt: skip
+    form_fields = ["user", "contact_name", "contact_email", "subject", "category", "message",
+                   "status", "priority", "scan", "admin_notes"]  # fmt: skip
     inspect_view_enabled = True
 
 
