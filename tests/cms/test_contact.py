@@ -256,3 +256,30 @@ def test_the_editor_refuses_an_extra_field_named_like_a_built_in_one(editor, con
     )
     assert response.status_code == 200
     assert "The form already asks for the name, email address" in response.content.decode()
+
+
+def test_behind_the_proxy_the_limit_counts_the_real_client(client, contact_page, settings):
+    settings.VIVASEO_RATE_LIMITS = {**settings.VIVASEO_RATE_LIMITS, "contact_form": "1/h"}
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    def via_proxy(forwarded_for: str):
+        return client.post(
+            "/en/contact/", QUESTION, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded_for
+        )
+
+    assert via_proxy("198.51.100.7").status_code == 200
+    # A forged entry in front of the real address does not reset the count.
+    assert via_proxy("203.0.113.99, 198.51.100.7").status_code == 429
+    # Another client behind the same proxy still gets through.
+    assert via_proxy("198.51.100.8").status_code == 200
+    assert SupportTicket.objects.count() == 2
+
+
+def test_marketers_see_each_submission_with_the_built_in_fields(editor, contact_page):
+    send(editor, QUESTION)
+
+    url = reverse("wagtailforms:list_submissions", args=[contact_page.pk])
+    html = editor.get(url).content.decode()
+    for text in ("Your name", "Your email address", "Subject", "Message", "Your website",
+                 "Sanne Visser", "sanne@bakkerij-zon.nl", "https://bakkerij-zon.nl/"):  # fmt: skip
+        assert text in html, text
