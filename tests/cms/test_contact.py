@@ -6,6 +6,8 @@ import logging
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.contrib.forms.models import FormSubmission
 
@@ -283,3 +285,21 @@ def test_marketers_see_each_submission_with_the_built_in_fields(editor, contact_
     for text in ("Your name", "Your email address", "Subject", "Message", "Your website",
                  "Sanne Visser", "sanne@bakkerij-zon.nl", "https://bakkerij-zon.nl/"):  # fmt: skip
         assert text in html, text
+
+
+def test_the_ticket_list_reads_customers_and_visitors_in_a_fixed_number_of_queries(
+    staff_client, visitor_ticket, make_user
+):
+    def queries_for_the_list() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert staff_client.get(reverse("supportticket:index")).status_code == 200
+        return len(captured)
+
+    SupportTicket.objects.create(user=make_user(email="a@example.com"), subject="A", message="?")
+    few = queries_for_the_list()
+    for letter in "bcd":
+        customer = make_user(email=f"{letter}@example.com")
+        SupportTicket.objects.create(user=customer, subject=letter, message="?")
+        ticket_create_from_contact_form(name=letter, email=f"{letter}@visitor.example",
+                                        subject=letter, message="?")  # fmt: skip
+    assert queries_for_the_list() == few

@@ -4,14 +4,21 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from vivaseo_site.core.viewsets import BulkDeletedModelViewSet
+from vivaseo_site.core.viewsets import BulkDeletedModelViewSet, SpreadsheetSafeIndexView
 from vivaseo_site.notifications.models import EmailLog, Notification
 
 from .models import SupportTicket
 
 
+class SupportTicketIndexView(SpreadsheetSafeIndexView):
+    def get_base_queryset(self):
+        # The "from" column reads each ticket's customer: one join, not a query per row.
+        return super().get_base_queryset().select_related("user")
+
+
 class SupportTicketViewSet(BulkDeletedModelViewSet):
     model = SupportTicket
+    index_view_class = SupportTicketIndexView
     icon = "help"
     menu_label = _("Tickets")
     # "requester": the customer, or the name and address a visitor typed on the contact page.
