@@ -684,3 +684,69 @@ BLOG_POSTS = [
         },
     },
 ]
+
+# The contact page: its own fields per language, and the one field it adds to the built-in
+# name, email address, subject and message (cms.models.contact), labelled per language.
+CONTACT_PAGE = {
+    "en": {
+        "title": "Contact",
+        "intro": "A question about an audit, your plan or what VivaSEO can check? Write to us.",
+        "body": (
+            "<h2>What happens next</h2>"
+            "<p>Your message opens a support ticket that the VivaSEO team reads. We answer "
+            "by email, in English or Dutch.</p>"
+            "<h2>Already a customer?</h2>"
+            "<p>Sign in before you write: your question then appears under Support in your "
+            "dashboard, beside your audits, and you can follow our answer there.</p>"
+            "<h2>Quick answers</h2>"
+            "<p>Plans, languages, robots.txt and JavaScript sites are covered in the "
+            "frequently asked questions.</p>"
+        ),
+        "submit_label": "Send message",
+        "thank_you_title": "Thanks, your message is on its way",
+        "thank_you_text": (
+            "<p>It reached the VivaSEO team as a support ticket. We will answer you by email "
+            "at the address you gave.</p>"
+        ),
+        "extra_fields": [
+            {
+                "clean_name": "your_website",
+                "label": "Your website",
+                "help_text": "If your question is about a site, its address helps us look.",
+                "field_type": "url",
+                "required": False,
+            }
+        ],
+    },
+    "nl": {
+        "title": "Contact",
+        "intro": "Een vraag over een audit, je abonnement of wat VivaSEO kan controleren? "
+        "Schrijf ons.",
+        "body": (
+            "<h2>Wat er daarna gebeurt</h2>"
+            "<p>Je bericht opent een supportticket dat het VivaSEO-team leest. We antwoorden "
+            "per e-mail, in het Nederlands of Engels.</p>"
+            "<h2>Al klant?</h2>"
+            "<p>Log in voordat je schrijft: je vraag staat dan onder Support in je dashboard, "
+            "naast je audits, en daar volg je ons antwoord.</p>"
+            "<h2>Snelle antwoorden</h2>"
+            "<p>Abonnementen, talen, robots.txt en JavaScript-sites staan in de veelgestelde "
+            "vragen.</p>"
+        ),
+        "submit_label": "Bericht versturen",
+        "thank_you_title": "Bedankt, je bericht is onderweg",
+        "thank_you_text": (
+            "<p>Het is als supportticket bij het VivaSEO-team aangekomen. We antwoorden je "
+            "per e-mail op het adres dat je gaf.</p>"
+        ),
+        "extra_fields": [
+            {
+                "clean_name": "your_website",
+                "label": "Je website",
+                "help_text": "Gaat je vraag over een site? Met het adres kunnen we meekijken.",
+                "field_type": "url",
+                "required": False,
+            }
+        ],
+    },
+}

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from wagtail.models import Locale, Page, Site
 
+from .demo_contact import demo_contact_page_ensure
 from .demo_content import BLOG_AUTHOR, BLOG_INDEX, BLOG_POSTS, HOME_SECTIONS
 from .demo_content import PAGES as DEMO_PAGES
 from .demo_images import avatar_image_create, cover_image_create
@@ -109,6 +110,7 @@ def demo_marketing_pages_ensure() -> list[Page]:
             page.save_revision().publish()
         _translation_ensure(page, locale=locales["nl"], fields=content["nl"])
         pages.append(page)
+    pages.append(demo_contact_page_ensure(home, locales))
     demo_blog_ensure()
     return pages
 

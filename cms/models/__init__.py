@@ -12,6 +12,7 @@ from .blog import (
     BlogPageTag,
     reading_minutes,
 )
+from .contact import ContactFormField, ContactPage
 from .pages import FAQPage, FeaturesPage, HomePage, PricingPage, StandardPage
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "BlogIndexPage",
     "BlogPage",
     "BlogPageTag",
+    "ContactFormField",
+    "ContactPage",
     "FAQPage",
     "FeaturesPage",
     "HomePage",

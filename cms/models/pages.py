@@ -1,7 +1,8 @@
 """The marketing site's pages: home, features, pricing, FAQ and the standard text pages.
 
 The tree: a HomePage per language under the root; under it the features, pricing and FAQ
-pages, standard pages (about, privacy, terms), which may nest, and the blog (cms.models.blog).
+pages, standard pages (about, privacy, terms), which may nest, the blog (cms.models.blog) and
+the contact page (cms.models.contact).
 Every type inherits Wagtail's SEO title and search description (the Promote tab), which the
 base template reads.
 """
@@ -44,6 +45,7 @@ class HomePage(Page):
         "cms.FAQPage",
         "cms.PricingPage",
         "cms.BlogIndexPage",
+        "cms.ContactPage",
     ]
     max_count_per_parent = 1
 

@@ -5,16 +5,24 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Page
 
-from cms.models import BlogIndexPage, FAQPage, FeaturesPage, HomePage, PricingPage, StandardPage
+from cms.models import (
+    BlogIndexPage,
+    ContactPage,
+    FAQPage,
+    FeaturesPage,
+    HomePage,
+    PricingPage,
+    StandardPage,
+)
 
 pytestmark = pytest.mark.django_db
 
-MARKETING_TYPES = [StandardPage, FeaturesPage, FAQPage, PricingPage]
+MARKETING_TYPES = [StandardPage, FeaturesPage, FAQPage, PricingPage, ContactPage]
 
 
 def test_parent_page_rules():
     assert set(HomePage.allowed_parent_page_models()) == {Page}
-    for page_type in (FeaturesPage, FAQPage, PricingPage):
+    for page_type in (FeaturesPage, FAQPage, PricingPage, ContactPage):
         assert set(page_type.allowed_parent_page_models()) == {HomePage}
     assert set(StandardPage.allowed_parent_page_models()) == {HomePage, StandardPage}
 
@@ -22,7 +30,7 @@ def test_parent_page_rules():
 def test_subpage_rules():
     assert set(HomePage.allowed_subpage_models()) == {*MARKETING_TYPES, BlogIndexPage}
     assert set(StandardPage.allowed_subpage_models()) == {StandardPage}
-    for page_type in (FeaturesPage, FAQPage, PricingPage):
+    for page_type in (FeaturesPage, FAQPage, PricingPage, ContactPage):
         assert page_type.allowed_subpage_models() == []
 
 

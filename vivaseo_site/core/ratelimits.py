@@ -1,8 +1,9 @@
-"""Per-user rate limits on our own write actions, beside allauth's limits on signing in.
+"""Rate limits on our own write actions, beside allauth's limits on signing in.
 
 Each action that costs us something a script could repeat (a DNS lookup and an audit for a
 new website, an audit, a ticket staff must read, a verification email to a new address) is
-counted per signed-in user in the cache (django-ratelimit; Redis in production, so every web
+counted per signed-in user, or per client address where people need not sign in (the
+contact page), in the cache (django-ratelimit; Redis in production, so every web
 process shares the count). Rates come from settings.VIVASEO_RATE_LIMITS.
 
 django-ratelimit is used as a library, not an installed app: its system check only knows
@@ -12,7 +13,9 @@ django-redis, not Django's own Redis cache, and would fail the deploy check for 
 from __future__ import annotations
 
 import math
+from typing import Literal
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import ngettext_lazy
@@ -45,19 +48,36 @@ LIMITED_MESSAGES = {
         "%(minutes)d minutes before changing it again.",
         "minutes",
     ),
+    "contact_form": ngettext_lazy(
+        "You sent us several messages in a short time. Wait %(minutes)d minute and send "
+        "this one again: what you typed is still here.",
+        "You sent us several messages in a short time. Wait %(minutes)d minutes and send "
+        "this one again: what you typed is still here.",
+        "minutes",
+    ),
 }
 
 
-def action_rate_limit(*, request: HttpRequest, action: str) -> str | None:
-    """Count one attempt at ``action`` by the signed-in user.
+def client_ip(group: str, request: HttpRequest) -> str:
+    """The client's address as allauth's own limits count it: behind our proxy, the entry
+    ALLAUTH_TRUSTED_PROXY_COUNT from the right of X-Forwarded-For (django-ratelimit's key
+    signature)."""
+    return get_adapter(request).get_client_ip(request)
 
-    Returns the message to show when the user is over the limit (the action must then not
-    run), None when it may go ahead.
+
+def action_rate_limit(
+    *, request: HttpRequest, action: str, per: Literal["user", "ip"] = "user"
+) -> str | None:
+    """Count one attempt at ``action`` by the signed-in user, or with ``per="ip"`` by the
+    client's address.
+
+    Returns the message to show when the limit is reached (the action must then not run),
+    None when it may go ahead.
     """
     usage = get_usage(
         request,
         group=f"vivaseo:{action}",
-        key="user",
+        key=client_ip if per == "ip" else "user",
         rate=settings.VIVASEO_RATE_LIMITS[action],
         increment=True,
     )

@@ -188,14 +188,16 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # docs/deploy.md. Never more than you run: entries further left are the client's to forge.
 # https://docs.allauth.org/en/latest/common/configuration.html
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
-# Our own write actions, per signed-in user, counted in the cache above (django-ratelimit;
-# rates read "20/h", "5/10m"). https://django-ratelimit.readthedocs.io/en/stable/rates.html
+# Our own write actions, per signed-in user (the contact page: per client address, as above),
+# counted in the cache above (django-ratelimit; rates read "20/h", "5/10m").
+# https://django-ratelimit.readthedocs.io/en/stable/rates.html
 RATELIMIT_USE_CACHE = "default"
 VIVASEO_RATE_LIMITS = {
     "website_add": env.str("VIVASEO_RATE_LIMIT_WEBSITE_ADD", default="20/h"),
     "scan_start": env.str("VIVASEO_RATE_LIMIT_SCAN_START", default="30/h"),
     "ticket_create": env.str("VIVASEO_RATE_LIMIT_TICKET_CREATE", default="5/h"),
     "notification_email_change": env.str("VIVASEO_RATE_LIMIT_NOTIFICATION_EMAIL", default="5/h"),
+    "contact_form": env.str("VIVASEO_RATE_LIMIT_CONTACT_FORM", default="5/h"),
 }
 
 # --- Health and DNS (hardening: web tier) ----------------------------------------------------

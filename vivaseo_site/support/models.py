@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib import admin
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
@@ -29,7 +30,13 @@ def _max_length_constraint(field: str, name: str) -> models.CheckConstraint:
 
 
 class SupportTicket(TimeStampedModel):
-    """A customer's question to staff; the conversation is its replies."""
+    """A question to staff; the conversation is its replies.
+
+    A customer asks from the dashboard (``user`` is set). A visitor who is not signed in asks
+    through the website's contact page (cms.ContactPage): ``user`` is empty and the name and
+    address they typed are the only way to answer them. A signed-in customer's contact form
+    keeps both. Every ticket has someone to answer (the constraint below).
+    """
 
     class Category(models.TextChoices):
         TECHNICAL = "technical", _("Technical")
@@ -51,8 +58,15 @@ class SupportTicket(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="support_tickets",
         verbose_name=_("customer"),
+        help_text=_("Empty when a visitor wrote through the contact page."),
+    )
+    contact_name = models.CharField(_("name"), max_length=200, blank=True)
+    contact_email = models.EmailField(
+        _("email address"), blank=True, help_text=_("Where the contact form's writer is answered.")
     )
     subject = models.CharField(_("subject"), max_length=200)
     message = _message_field(_("message"))
@@ -81,10 +95,26 @@ class SupportTicket(TimeStampedModel):
         constraints = [
             _max_length_constraint("message", "supportticket_message_max_length"),
             _max_length_constraint("admin_notes", "supportticket_admin_notes_max_length"),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(contact_email=""),
+                name="supportticket_has_someone_to_answer",
+                violation_error_message=_(
+                    "Choose a customer, or give the email address of the person who wrote."
+                ),
+            ),
         ]
 
     def __str__(self):
         return self.subject
+
+    @admin.display(description=_("from"))
+    def requester(self) -> str:
+        """The admin's column: the customer, or the visitor's name and address."""
+        if self.user is not None:
+            return str(self.user)
+        if self.contact_name:
+            return f"{self.contact_name} <{self.contact_email}>"
+        return self.contact_email
 
 
 class TicketReply(models.Model):

@@ -4,22 +4,31 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
-from vivaseo_site.core.viewsets import BulkDeletedModelViewSet
+from vivaseo_site.core.viewsets import BulkDeletedModelViewSet, SpreadsheetSafeIndexView
 from vivaseo_site.notifications.models import EmailLog, Notification
 
 from .models import SupportTicket
 
 
+class SupportTicketIndexView(SpreadsheetSafeIndexView):
+    def get_base_queryset(self):
+        # The "from" column reads each ticket's customer: one join, not a query per row.
+        return super().get_base_queryset().select_related("user")
+
+
 class SupportTicketViewSet(BulkDeletedModelViewSet):
     model = SupportTicket
+    index_view_class = SupportTicketIndexView
     icon = "help"
     menu_label = _("Tickets")
-    list_display = ["subject", "user", "category", "status", "priority", "modified"]
+    # "requester": the customer, or the name and address a visitor typed on the contact page.
+    list_display = ["subject", "requester", "category", "status", "priority", "modified"]
     list_filter = ["status", "category", "priority"]
-    search_fields = ["subject", "message", "user__email"]
-    list_export = ["subject", "user", "category", "status", "priority", "created", "resolved_at"]
-    form_fields = ["user", "subject", "category", "message", "status", "priority", "scan",
-                   "admin_notes"]  # fmt: skip
+    search_fields = ["subject", "message", "user__email", "contact_name", "contact_email"]
+    list_export = ["subject", "user", "contact_name", "contact_email", "category", "status",
+                   "priority", "created", "resolved_at"]  # fmt: skip
+    form_fields = ["user", "contact_name", "contact_email", "subject", "category", "message",
+                   "status", "priority", "scan", "admin_notes"]  # fmt: skip
     inspect_view_enabled = True
 
 
